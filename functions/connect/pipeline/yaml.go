@@ -1,0 +1,114 @@
+package pipeline
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// EnvRef is a value rivven-connect substitutes from its environment before
+// it parses the file (FACTS §2.11): ${Var} or ${Var:-Default}.
+type EnvRef struct {
+	// Var is the environment variable name.
+	Var string
+	// Default is used by rivven-connect only when Var is unset.
+	Default string
+	// HasDefault writes the ${Var:-Default} form.
+	HasDefault bool
+	// Number is written as a plain scalar so the substituted text parses
+	// as a number (ports); otherwise the reference is written as a literal
+	// block scalar, so any substituted text without a line break stays one
+	// string, whatever quotes, colons or hashes it contains.
+	Number bool
+}
+
+// Text is the reference as it appears in the file.
+func (r EnvRef) Text() string {
+	if r.HasDefault {
+		return "${" + r.Var + ":-" + r.Default + "}"
+	}
+	return "${" + r.Var + "}"
+}
+
+// Render writes doc as YAML with sorted keys.
+func Render(doc map[string]any) ([]byte, error) {
+	n, err := toNode(doc)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(n); err != nil {
+		return nil, fmt.Errorf("cannot render pipeline file: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("cannot render pipeline file: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func toNode(v any) (*yaml.Node, error) {
+	switch t := v.(type) {
+	case map[string]any:
+		n := &yaml.Node{Kind: yaml.MappingNode}
+		for _, k := range slices.Sorted(maps.Keys(t)) {
+			kn := &yaml.Node{}
+			if err := kn.Encode(k); err != nil {
+				return nil, err
+			}
+			vn, err := toNode(t[k])
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", k, err)
+			}
+			n.Content = append(n.Content, kn, vn)
+		}
+		return n, nil
+	case []any:
+		n := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, e := range t {
+			en, err := toNode(e)
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, en)
+		}
+		return n, nil
+	case []string:
+		n := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, e := range t {
+			en := &yaml.Node{}
+			if err := en.Encode(e); err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, en)
+		}
+		return n, nil
+	case EnvRef:
+		if t.Number {
+			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: t.Text()}, nil
+		}
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: t.Text(), Style: yaml.LiteralStyle}, nil
+	case json.Number:
+		if i, err := t.Int64(); err == nil {
+			return toNode(i)
+		}
+		f, err := t.Float64()
+		if err != nil {
+			return nil, fmt.Errorf("invalid number %q", t.String())
+		}
+		return toNode(f)
+	case string, bool, int, int32, int64, uint32, uint64, float64:
+		n := &yaml.Node{}
+		if err := n.Encode(t); err != nil {
+			return nil, err
+		}
+		return n, nil
+	default:
+		return nil, fmt.Errorf("unsupported value of type %T", v)
+	}
+}
