@@ -1,0 +1,166 @@
+package connect
+
+import (
+	"fmt"
+
+	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composed"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/rivven/crossplane-rivven/apis/connect/v1alpha1"
+	"github.com/rivven/crossplane-rivven/functions/connect/pipeline"
+	"github.com/rivven/crossplane-rivven/functions/internal/compose"
+	"github.com/rivven/crossplane-rivven/functions/internal/readiness"
+)
+
+// Input of Compose.
+type Input struct {
+	Name, Namespace string
+	Spec            v1alpha1.RivvenConnectSpec
+	Cluster         Cluster
+	Observed        map[resource.Name]resource.ObservedComposed
+}
+
+// Output of Compose: desired composed resources, XR status fields and
+// warnings for the user.
+type Output struct {
+	Desired  map[resource.Name]*resource.DesiredComposed
+	Status   map[string]any
+	Warnings []string
+}
+
+// Compose is the pure core of the function: spec, cluster and observed
+// state in, desired state out. Input errors name the field.
+func Compose(in Input) (Output, error) {
+	spec := &in.Spec
+	live, ready := probesEnabled(&spec.PodTemplate)
+	smEnabled := spec.ServiceMonitor != nil && spec.ServiceMonitor.Enabled
+
+	tls, tlsSecret, err := brokerTLS(spec.TLS, in.Cluster, in.Namespace)
+	if err != nil {
+		return Output{}, err
+	}
+	servers := in.Cluster.BootstrapServers
+	if !in.Cluster.Ready {
+		// Validate the spec even while waiting, so bad input is reported
+		// at once rather than when the cluster comes up.
+		servers = []string{"unresolved:9092"}
+	}
+	pipe, err := pipeline.Build(pipeline.Input{
+		Spec:         *spec,
+		Broker:       pipeline.Broker{BootstrapServers: servers, TLS: tls},
+		ForceHealth:  live || ready,
+		ForceMetrics: smEnabled,
+	})
+	if err != nil {
+		return Output{}, err
+	}
+
+	status := map[string]any{
+		"sources": fmt.Sprintf("%d/%d", pipe.EnabledSources, pipe.TotalSources),
+		"sinks":   fmt.Sprintf("%d/%d", pipe.EnabledSinks, pipe.TotalSinks),
+	}
+	replicas := int64(1)
+	if spec.Replicas != nil {
+		replicas = int64(*spec.Replicas)
+	}
+	status["replicas"] = replicas
+
+	if !in.Cluster.Ready {
+		kept := keepObserved(in.Observed)
+		for name, dc := range kept {
+			r := readinessOf(name, in.Observed[name].Resource)
+			dc.Ready = toReady(r.Ready)
+		}
+		status["phase"] = PhaseWaitingForCluster
+		status["readyReplicas"] = readyReplicas(in.Observed)
+		return Output{Desired: kept, Status: status, Warnings: pipe.Warnings}, nil
+	}
+
+	objs, err := buildObjects(params{
+		name: in.Name, namespace: in.Namespace, spec: spec, pipe: pipe,
+		tlsSecret: tlsSecret, clientAuth: spec.TLS != nil && spec.TLS.ClientAuth,
+	})
+	if err != nil {
+		return Output{}, err
+	}
+	desired := map[resource.Name]*resource.DesiredComposed{}
+	add := func(name resource.Name, obj runtime.Object) error {
+		cd, err := compose.ToComposed(obj)
+		if err != nil {
+			return err
+		}
+		r := readinessOf(name, in.Observed[name].Resource)
+		desired[name] = &resource.DesiredComposed{Resource: cd, Ready: toReady(r.Ready)}
+		return nil
+	}
+	if err := add(ResourceConfigMap, objs.ConfigMap); err != nil {
+		return Output{}, err
+	}
+	if err := add(ResourceDeployment, objs.Deployment); err != nil {
+		return Output{}, err
+	}
+	if objs.Service != nil {
+		if err := add(ResourceService, objs.Service); err != nil {
+			return Output{}, err
+		}
+	}
+	if objs.ServiceMonitor != nil {
+		cd := composed.New()
+		compose.Prune(objs.ServiceMonitor)
+		cd.SetUnstructuredContent(objs.ServiceMonitor)
+		r := readiness.Exists(in.Observed[ResourceServiceMonitor].Resource)
+		desired[ResourceServiceMonitor] = &resource.DesiredComposed{Resource: cd, Ready: toReady(r.Ready)}
+	}
+
+	dep := readiness.Deployment(in.Observed[ResourceDeployment].Resource)
+	switch {
+	case replicas == 0 && dep.Ready:
+		status["phase"] = PhaseStopped
+	case dep.Ready:
+		status["phase"] = PhaseRunning
+	default:
+		status["phase"] = PhaseProvisioning
+	}
+	status["readyReplicas"] = readyReplicas(in.Observed)
+	status["bootstrapServers"] = joinServers(servers)
+	status["configHash"] = objs.ConfigHash
+	return Output{Desired: desired, Status: status, Warnings: pipe.Warnings}, nil
+}
+
+func readinessOf(name resource.Name, observed *composed.Unstructured) readiness.Result {
+	if name == ResourceDeployment {
+		return readiness.Deployment(observed)
+	}
+	return readiness.Exists(observed)
+}
+
+func toReady(b bool) resource.Ready {
+	if b {
+		return resource.ReadyTrue
+	}
+	return resource.ReadyFalse
+}
+
+func readyReplicas(observed map[resource.Name]resource.ObservedComposed) int64 {
+	oc, ok := observed[ResourceDeployment]
+	if !ok || oc.Resource == nil {
+		return 0
+	}
+	n, err := oc.Resource.GetInteger("status.readyReplicas")
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+func joinServers(s []string) string {
+	out := ""
+	for i, v := range s {
+		if i > 0 {
+			out += ","
+		}
+		out += v
+	}
+	return out
+}

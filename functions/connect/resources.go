@@ -1,0 +1,383 @@
+package connect
+
+import (
+	"fmt"
+	"slices"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	commonv1alpha1 "github.com/rivven/crossplane-rivven/apis/common/v1alpha1"
+	"github.com/rivven/crossplane-rivven/apis/connect/v1alpha1"
+	"github.com/rivven/crossplane-rivven/functions/connect/pipeline"
+	"github.com/rivven/crossplane-rivven/functions/internal/confighash"
+	"github.com/rivven/crossplane-rivven/functions/internal/podsecurity"
+)
+
+// Names of the composed resources, as Crossplane tracks them.
+const (
+	ResourceConfigMap      = "configmap"
+	ResourceDeployment     = "deployment"
+	ResourceService        = "service"
+	ResourceServiceMonitor = "servicemonitor"
+)
+
+// Fixed layout of the pod.
+const (
+	configKey       = "pipeline.yaml"
+	configMountDir  = "/config"
+	configPath      = configMountDir + "/" + configKey
+	containerName   = "connect"
+	portNameHealth  = "health"
+	portNameMetrics = "metrics"
+	livePath        = "/live"
+	defaultImage    = "ghcr.io/hupe1980/rivven-connect"
+	defaultVersion  = "latest"
+)
+
+// Objects are the desired composed resources of one RivvenConnect.
+type Objects struct {
+	ConfigMap      *corev1.ConfigMap
+	Deployment     *appsv1.Deployment
+	Service        *corev1.Service // nil when no port is served
+	ServiceMonitor map[string]any  // nil unless asked for
+	ConfigHash     string
+}
+
+// params is what the builders need besides the spec.
+type params struct {
+	name, namespace string
+	spec            *v1alpha1.RivvenConnectSpec
+	pipe            pipeline.Result
+	tlsSecret       string
+	clientAuth      bool
+}
+
+// WorkloadName is the name of the Deployment and Service.
+func WorkloadName(xr string) string { return "rivven-connect-" + xr }
+
+// ConfigMapName is the name of the pipeline ConfigMap.
+func ConfigMapName(xr string) string { return WorkloadName(xr) + "-config" }
+
+func selectorLabels(xr string) map[string]string {
+	return map[string]string{
+		"app.kubernetes.io/name":     "rivven-connect",
+		"app.kubernetes.io/instance": xr,
+	}
+}
+
+func commonLabels(xr string) map[string]string {
+	l := selectorLabels(xr)
+	l["app.kubernetes.io/component"] = "connect"
+	l["app.kubernetes.io/part-of"] = "rivven"
+	l["app.kubernetes.io/managed-by"] = "crossplane"
+	return l
+}
+
+func probesEnabled(t *commonv1alpha1.PodTemplate) (live, ready bool) {
+	live, ready = true, true
+	if p := t.LivenessProbe; p != nil && p.Enabled != nil {
+		live = *p.Enabled
+	}
+	if p := t.ReadinessProbe; p != nil && p.Enabled != nil {
+		ready = *p.Enabled
+	}
+	return live, ready
+}
+
+// buildObjects composes every object from the rendered pipeline.
+func buildObjects(p params) (Objects, error) {
+	file := string(p.pipe.File)
+	hash := confighash.Of(map[string]string{configKey: file})
+	out := Objects{ConfigHash: hash}
+	lbl := commonLabels(p.name)
+
+	out.ConfigMap = &corev1.ConfigMap{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: metav1.ObjectMeta{Name: ConfigMapName(p.name), Namespace: p.namespace, Labels: lbl},
+		Data:       map[string]string{configKey: file},
+	}
+	d, err := deployment(p, hash)
+	if err != nil {
+		return Objects{}, err
+	}
+	out.Deployment = d
+	out.Service = service(p)
+	if sm := p.spec.ServiceMonitor; sm != nil && sm.Enabled && out.Service != nil {
+		out.ServiceMonitor = serviceMonitor(p, sm)
+	}
+	return out, nil
+}
+
+func image(spec *v1alpha1.RivvenConnectSpec) string {
+	img, ver := spec.Image, spec.Version
+	if img == "" {
+		img = defaultImage
+	}
+	if ver == "" {
+		ver = defaultVersion
+	}
+	return img + ":" + ver
+}
+
+// envAndVolumes exposes the connector Secrets and the TLS Secret: every
+// key through envFrom with the connector's prefix, each key the file needs
+// without a default once more through secretKeyRef (a missing key then
+// stops the pod with Kubernetes' own message instead of an empty value),
+// and each Secret as a read-only volume for file credentials.
+func envAndVolumes(p params) ([]corev1.EnvVar, []corev1.EnvFromSource, []corev1.Volume, []corev1.VolumeMount) {
+	var env []corev1.EnvVar
+	var envFrom []corev1.EnvFromSource
+	ro := int32(0o440)
+	vols := []corev1.Volume{
+		{Name: "config", VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
+			LocalObjectReference: corev1.LocalObjectReference{Name: ConfigMapName(p.name)},
+			DefaultMode:          &ro,
+		}}},
+		{Name: "data", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}},
+		{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}},
+	}
+	mounts := []corev1.VolumeMount{
+		{Name: "config", MountPath: configMountDir, ReadOnly: true},
+		// rivven-connect resolves relative state paths against /, and the
+		// root filesystem is read-only.
+		{Name: "data", MountPath: "/data"},
+		{Name: "tmp", MountPath: "/tmp"},
+	}
+	if p.tlsSecret != "" {
+		vols = append(vols, corev1.Volume{Name: "broker-tls", VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
+			SecretName: p.tlsSecret, DefaultMode: &ro,
+		}}})
+		mounts = append(mounts, corev1.VolumeMount{Name: "broker-tls", MountPath: tlsMountDir, ReadOnly: true})
+	}
+	for i, s := range p.pipe.Secrets {
+		kind := "source"
+		if s.Sink {
+			kind = "sink"
+		}
+		vol := fmt.Sprintf("%s-%d-secret", kind, i)
+		envFrom = append(envFrom, corev1.EnvFromSource{
+			Prefix:    s.Prefix,
+			SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: s.SecretName}},
+		})
+		for _, k := range s.RequiredKeys {
+			env = append(env, corev1.EnvVar{Name: s.Prefix + k, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
+				LocalObjectReference: corev1.LocalObjectReference{Name: s.SecretName},
+				Key:                  k,
+			}}})
+		}
+		vols = append(vols, corev1.Volume{Name: vol, VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
+			SecretName: s.SecretName, DefaultMode: &ro,
+		}}})
+		mounts = append(mounts, corev1.VolumeMount{Name: vol, MountPath: s.MountDir, ReadOnly: true})
+	}
+	return env, envFrom, vols, mounts
+}
+
+func probe(port string, s *commonv1alpha1.ProbeSettings, initialDelay int32) *corev1.Probe {
+	pr := &corev1.Probe{
+		ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{
+			Path: livePath, Port: intstr.FromString(port),
+		}},
+		InitialDelaySeconds: initialDelay,
+		PeriodSeconds:       10,
+		TimeoutSeconds:      5,
+		FailureThreshold:    3,
+	}
+	if s == nil {
+		return pr
+	}
+	if s.InitialDelaySeconds != nil {
+		pr.InitialDelaySeconds = *s.InitialDelaySeconds
+	}
+	if s.PeriodSeconds != nil {
+		pr.PeriodSeconds = *s.PeriodSeconds
+	}
+	if s.TimeoutSeconds != nil {
+		pr.TimeoutSeconds = *s.TimeoutSeconds
+	}
+	if s.FailureThreshold != nil {
+		pr.FailureThreshold = *s.FailureThreshold
+	}
+	return pr
+}
+
+func deployment(p params, hash string) (*appsv1.Deployment, error) {
+	spec := p.spec
+	podSC, err := podsecurity.MergePod(spec.SecurityContext)
+	if err != nil {
+		return nil, err
+	}
+	ctrSC, err := podsecurity.MergeContainer(spec.ContainerSecurityContext)
+	if err != nil {
+		return nil, err
+	}
+	env, envFrom, vols, mounts := envAndVolumes(p)
+	img := image(spec)
+
+	var ports []corev1.ContainerPort
+	if p.pipe.HealthEnabled {
+		ports = append(ports, corev1.ContainerPort{Name: portNameHealth, ContainerPort: p.pipe.HealthPort, Protocol: corev1.ProtocolTCP})
+	}
+	if p.pipe.MetricsEnabled {
+		ports = append(ports, corev1.ContainerPort{Name: portNameMetrics, ContainerPort: p.pipe.MetricsPort, Protocol: corev1.ProtocolTCP})
+	}
+	main := corev1.Container{
+		Name:            containerName,
+		Image:           img,
+		ImagePullPolicy: spec.ImagePullPolicy,
+		// The option must precede the subcommand (FACTS §1.1).
+		Args:            []string{"-c", configPath, "run"},
+		Ports:           ports,
+		Env:             env,
+		EnvFrom:         envFrom,
+		VolumeMounts:    mounts,
+		SecurityContext: ctrSC,
+	}
+	if spec.Resources != nil {
+		main.Resources = *spec.Resources
+	}
+	// /health and /ready answer 503 at rivven-connect HEAD whatever the
+	// pipeline does (FACTS §1.4); /live is the only endpoint that tells a
+	// serving process apart from a dead one.
+	live, ready := probesEnabled(&spec.PodTemplate)
+	if live {
+		main.LivenessProbe = probe(portNameHealth, spec.LivenessProbe, 10)
+	}
+	if ready {
+		main.ReadinessProbe = probe(portNameHealth, spec.ReadinessProbe, 5)
+	}
+	validate := corev1.Container{
+		Name:            "validate",
+		Image:           img,
+		ImagePullPolicy: spec.ImagePullPolicy,
+		Args:            []string{"-c", configPath, "validate"},
+		Env:             env,
+		EnvFrom:         envFrom,
+		VolumeMounts:    mounts,
+		SecurityContext: ctrSC,
+	}
+	if spec.Resources != nil {
+		validate.Resources = *spec.Resources
+	}
+
+	podLabels := map[string]string{}
+	for k, v := range spec.PodLabels {
+		podLabels[k] = v
+	}
+	for k, v := range commonLabels(p.name) {
+		podLabels[k] = v
+	}
+	podAnn := map[string]string{}
+	for k, v := range spec.PodAnnotations {
+		podAnn[k] = v
+	}
+	podAnn[confighash.Annotation] = hash
+
+	affinity := spec.Affinity
+	if affinity == nil {
+		affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
+			PreferredDuringSchedulingIgnoredDuringExecution: []corev1.WeightedPodAffinityTerm{{
+				Weight: 100,
+				PodAffinityTerm: corev1.PodAffinityTerm{
+					TopologyKey:   "kubernetes.io/hostname",
+					LabelSelector: &metav1.LabelSelector{MatchLabels: selectorLabels(p.name)},
+				},
+			}},
+		}}
+	}
+	replicas := int32(1)
+	if spec.Replicas != nil {
+		replicas = *spec.Replicas
+	}
+	f := false
+	return &appsv1.Deployment{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
+		ObjectMeta: metav1.ObjectMeta{Name: WorkloadName(p.name), Namespace: p.namespace, Labels: commonLabels(p.name)},
+		Spec: appsv1.DeploymentSpec{
+			Replicas: &replicas,
+			Selector: &metav1.LabelSelector{MatchLabels: selectorLabels(p.name)},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: podLabels, Annotations: podAnn},
+				Spec: corev1.PodSpec{
+					InitContainers:                []corev1.Container{validate},
+					Containers:                    []corev1.Container{main},
+					Volumes:                       vols,
+					SecurityContext:               podSC,
+					AutomountServiceAccountToken:  &f,
+					ServiceAccountName:            spec.ServiceAccountName,
+					ImagePullSecrets:              slices.Clone(spec.ImagePullSecrets),
+					NodeSelector:                  spec.NodeSelector,
+					Tolerations:                   spec.Tolerations,
+					Affinity:                      affinity,
+					TopologySpreadConstraints:     spec.TopologySpreadConstraints,
+					PriorityClassName:             spec.PriorityClassName,
+					TerminationGracePeriodSeconds: spec.TerminationGracePeriodSeconds,
+				},
+			},
+		},
+	}, nil
+}
+
+// service exposes the health and metrics ports; nil when neither runs.
+func service(p params) *corev1.Service {
+	var ports []corev1.ServicePort
+	if p.pipe.HealthEnabled {
+		ports = append(ports, corev1.ServicePort{Name: portNameHealth, Port: p.pipe.HealthPort, TargetPort: intstr.FromString(portNameHealth), Protocol: corev1.ProtocolTCP})
+	}
+	if p.pipe.MetricsEnabled {
+		ports = append(ports, corev1.ServicePort{Name: portNameMetrics, Port: p.pipe.MetricsPort, TargetPort: intstr.FromString(portNameMetrics), Protocol: corev1.ProtocolTCP})
+	}
+	if len(ports) == 0 {
+		return nil
+	}
+	return &corev1.Service{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
+		ObjectMeta: metav1.ObjectMeta{Name: WorkloadName(p.name), Namespace: p.namespace, Labels: commonLabels(p.name)},
+		Spec: corev1.ServiceSpec{
+			Type:     corev1.ServiceTypeClusterIP,
+			Selector: selectorLabels(p.name),
+			Ports:    ports,
+		},
+	}
+}
+
+// serviceMonitor is built unstructured: the Prometheus Operator's Go types
+// are not worth a dependency for one small object.
+func serviceMonitor(p params, sm *commonv1alpha1.ServiceMonitorSpec) map[string]any {
+	labels := map[string]any{}
+	for k, v := range sm.Labels {
+		labels[k] = v
+	}
+	for k, v := range commonLabels(p.name) {
+		labels[k] = v
+	}
+	sel := map[string]any{}
+	for k, v := range commonLabels(p.name) {
+		sel[k] = v
+	}
+	ep := map[string]any{"port": portNameMetrics, "path": "/metrics"}
+	interval := sm.Interval
+	if interval == "" {
+		interval = "30s"
+	}
+	ep["interval"] = interval
+	if sm.ScrapeTimeout != "" {
+		ep["scrapeTimeout"] = sm.ScrapeTimeout
+	}
+	return map[string]any{
+		"apiVersion": "monitoring.coreos.com/v1",
+		"kind":       "ServiceMonitor",
+		"metadata": map[string]any{
+			"name":      WorkloadName(p.name),
+			"namespace": p.namespace,
+			"labels":    labels,
+		},
+		"spec": map[string]any{
+			"selector":  map[string]any{"matchLabels": sel},
+			"endpoints": []any{ep},
+		},
+	}
+}
