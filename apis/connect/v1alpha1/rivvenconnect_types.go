@@ -8,15 +8,14 @@ import (
 )
 
 // RivvenConnect runs a rivven-connect pipeline (sources into topics, topics
-// into sinks) as a Deployment against a RivvenCluster.
+// into sinks) as a Deployment against a RivvenCluster. Crossplane adds the
+// SYNCED, READY and AGE printer columns to every composite resource itself.
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:scope=Namespaced,categories={crossplane,rivven}
 // +kubebuilder:printcolumn:name="PHASE",type="string",JSONPath=".status.phase"
-// +kubebuilder:printcolumn:name="READY",type="string",JSONPath=".status.conditions[?(@.type=='Ready')].status"
 // +kubebuilder:printcolumn:name="SOURCES",type="string",JSONPath=".status.sources"
 // +kubebuilder:printcolumn:name="SINKS",type="string",JSONPath=".status.sinks"
-// +kubebuilder:printcolumn:name="AGE",type="date",JSONPath=".metadata.creationTimestamp"
 type RivvenConnect struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`

@@ -53,7 +53,7 @@ type PostgresCdcConfig struct {
 
 	// Tables to capture; empty captures all tables of the publication.
 	// +listType=atomic
-	// +kubebuilder:validation:MaxItems=64
+	// +kubebuilder:validation:MaxItems=32
 	// +optional
 	Tables []TableSpec `json:"tables,omitempty"`
 }
@@ -96,7 +96,7 @@ type MysqlCdcConfig struct {
 
 	// Tables to capture; schema is the MySQL database. Empty captures all.
 	// +listType=atomic
-	// +kubebuilder:validation:MaxItems=64
+	// +kubebuilder:validation:MaxItems=32
 	// +optional
 	Tables []TableSpec `json:"tables,omitempty"`
 }
@@ -127,14 +127,14 @@ type TableSpec struct {
 
 	// Columns to keep; empty keeps all.
 	// +listType=set
-	// +kubebuilder:validation:MaxItems=128
+	// +kubebuilder:validation:MaxItems=90
 	// +kubebuilder:validation:items:MaxLength=63
 	// +optional
 	Columns []string `json:"columns,omitempty"`
 
 	// ExcludeColumns to drop.
 	// +listType=set
-	// +kubebuilder:validation:MaxItems=128
+	// +kubebuilder:validation:MaxItems=90
 	// +kubebuilder:validation:items:MaxLength=63
 	// +optional
 	ExcludeColumns []string `json:"excludeColumns,omitempty"`
@@ -142,7 +142,7 @@ type TableSpec struct {
 	// ColumnMasks maps a column to its mask. rivven-connect masks the
 	// column with its own fixed replacement (mask_field); the mask text is
 	// kept for documentation and reported as a warning.
-	// +kubebuilder:validation:MaxProperties=128
+	// +kubebuilder:validation:MaxProperties=90
 	// +optional
 	ColumnMasks map[string]string `json:"columnMasks,omitempty"`
 }
