@@ -73,3 +73,64 @@ func desired(t *testing.T, rsp *fnv1.RunFunctionResponse, key string) map[string
 	}
 	return r.GetResource().AsMap()
 }
+
+// xrYAML is a RivvenCluster named "c" in namespace "ns" with the given spec
+// (indented by two spaces).
+func xrYAML(spec string) string {
+	return "apiVersion: rivven.io/v1alpha1\nkind: RivvenCluster\nmetadata:\n  name: c\n  namespace: ns\nspec:\n" + spec
+}
+
+// get walks a decoded object by keys and list indexes.
+func get(t *testing.T, obj any, path ...any) any {
+	t.Helper()
+	cur := obj
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, ok := cur.(map[string]any)
+			if !ok {
+				t.Fatalf("path %v: %T is not an object at %q", path, cur, k)
+			}
+			cur = m[k]
+		case int:
+			l, ok := cur.([]any)
+			if !ok || k >= len(l) {
+				t.Fatalf("path %v: no index %d", path, k)
+			}
+			cur = l[k]
+		}
+	}
+	return cur
+}
+
+// container returns the broker container of a desired StatefulSet.
+func brokerContainer(t *testing.T, sts map[string]any) map[string]any {
+	t.Helper()
+	return get(t, sts, "spec", "template", "spec", "containers", 0).(map[string]any)
+}
+
+// envMap flattens container env into name -> value or a description of
+// valueFrom.
+func envMap(t *testing.T, ctr map[string]any) map[string]any {
+	t.Helper()
+	out := map[string]any{}
+	for _, e := range ctr["env"].([]any) {
+		m := e.(map[string]any)
+		if v, ok := m["value"]; ok {
+			out[m["name"].(string)] = v
+		} else {
+			out[m["name"].(string)] = m["valueFrom"]
+		}
+	}
+	return out
+}
+
+// fatal returns the message of the Fatal result, or "".
+func fatal(rsp *fnv1.RunFunctionResponse) string {
+	for _, r := range rsp.GetResults() {
+		if r.GetSeverity() == fnv1.Severity_SEVERITY_FATAL {
+			return r.GetMessage()
+		}
+	}
+	return ""
+}
