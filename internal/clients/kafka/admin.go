@@ -1,0 +1,334 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+// ClusterState is one observation of every topic on a cluster.
+type ClusterState struct {
+	Topics map[string]Topic
+	// ACLsUnsupported is true when the broker runs without an authorizer,
+	// so it can neither hold nor report ACLs.
+	ACLsUnsupported bool
+}
+
+// Admin is the small part of the Kafka admin API the topic controller uses.
+type Admin interface {
+	// Describe observes the named topics, or all topics when names is
+	// empty, with exactly three requests: metadata, configs and ACLs.
+	Describe(ctx context.Context, names ...string) (ClusterState, error)
+	// CreateTopic creates a topic with its configs in one atomic request
+	// and returns its id. ACLs are not created here.
+	CreateTopic(ctx context.Context, t Topic) (string, error)
+	// Apply makes the changes of a plan without refusals.
+	Apply(ctx context.Context, topic string, p Plan) error
+	// DeleteTopic deletes the topic's literal ACLs, then the topic.
+	DeleteTopic(ctx context.Context, topic string) error
+	Close()
+}
+
+// ErrTopicExists is returned by CreateTopic when the topic already exists.
+var ErrTopicExists = errors.New("topic already exists")
+
+// NewAdmin connects to a cluster. Connecting is lazy: errors reaching the
+// brokers surface on the first request.
+func NewAdmin(c Connection, extra ...kgo.Opt) (Admin, error) {
+	opts, err := c.options()
+	if err != nil {
+		return nil, err
+	}
+	cl, err := kgo.NewClient(append(opts, extra...)...)
+	if err != nil {
+		return nil, fmt.Errorf("cannot create Kafka client: %w", err)
+	}
+	return &kadmAdmin{cl: cl, adm: kadm.NewClient(cl)}, nil
+}
+
+type kadmAdmin struct {
+	cl  *kgo.Client
+	adm *kadm.Client
+}
+
+func (a *kadmAdmin) Close() { a.cl.Close() }
+
+func (a *kadmAdmin) Describe(ctx context.Context, names ...string) (ClusterState, error) {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	state := ClusterState{Topics: map[string]Topic{}}
+
+	// Metadata straight from a broker: kadm's Metadata and ListTopics
+	// answer from a client-side cache that can be seconds old.
+	mreq := kmsg.NewPtrMetadataRequest()
+	if len(names) > 0 {
+		for _, n := range names {
+			rt := kmsg.NewMetadataRequestTopic()
+			rt.Topic = kmsg.StringPtr(n)
+			mreq.Topics = append(mreq.Topics, rt)
+		}
+	}
+	mresp, err := mreq.RequestWith(ctx, a.cl)
+	if err != nil {
+		return state, fmt.Errorf("cannot read topic metadata: %w", err)
+	}
+	for _, t := range mresp.Topics {
+		if t.Topic == nil || t.IsInternal {
+			continue
+		}
+		if err := kerr.ErrorForCode(t.ErrorCode); err != nil {
+			if errors.Is(err, kerr.UnknownTopicOrPartition) {
+				continue
+			}
+			return state, fmt.Errorf("cannot read metadata of topic %q: %w", *t.Topic, err)
+		}
+		obs := Topic{Name: *t.Topic, ID: kadm.TopicID(t.TopicID).String(), Partitions: int32(len(t.Partitions)), Configs: map[string]string{}}
+		for _, p := range t.Partitions {
+			if p.Partition == 0 {
+				obs.ReplicationFactor = int32(len(p.Replicas))
+			}
+		}
+		state.Topics[obs.Name] = obs
+	}
+
+	if err := a.describeConfigs(ctx, state.Topics); err != nil {
+		return state, err
+	}
+	if err := a.describeACLs(ctx, state, names); err != nil {
+		return state, err
+	}
+	return state, nil
+}
+
+func (a *kadmAdmin) describeConfigs(ctx context.Context, topics map[string]Topic) error {
+	if len(topics) == 0 {
+		return nil
+	}
+	rcs, err := a.adm.DescribeTopicConfigs(ctx, slices.Sorted(maps.Keys(topics))...)
+	if err != nil {
+		return fmt.Errorf("cannot read topic configs: %w", err)
+	}
+	for _, rc := range rcs {
+		t, ok := topics[rc.Name]
+		if !ok {
+			continue
+		}
+		if rc.Err != nil {
+			if errors.Is(rc.Err, kerr.UnknownTopicOrPartition) {
+				delete(topics, rc.Name) // deleted between the two requests
+				continue
+			}
+			return fmt.Errorf("cannot read configs of topic %q: %w", rc.Name, rc.Err)
+		}
+		for _, c := range rc.Configs {
+			// Only values set on the topic itself count: everything else
+			// is a broker default the spec does not manage.
+			if c.Source == kmsg.ConfigSourceDynamicTopicConfig && c.Value != nil {
+				t.Configs[c.Key] = *c.Value
+			}
+		}
+	}
+	return nil
+}
+
+func (a *kadmAdmin) describeACLs(ctx context.Context, state ClusterState, names []string) error {
+	req := kmsg.NewPtrDescribeACLsRequest()
+	req.ResourceType = kmsg.ACLResourceTypeTopic
+	req.ResourcePatternType = kmsg.ACLResourcePatternTypeLiteral
+	req.Operation = kmsg.ACLOperationAny
+	req.PermissionType = kmsg.ACLPermissionTypeAny
+	if len(names) == 1 {
+		req.ResourceName = kmsg.StringPtr(names[0])
+	}
+	resp, err := req.RequestWith(ctx, a.cl)
+	if err != nil {
+		return fmt.Errorf("cannot read ACLs: %w", err)
+	}
+	if err := kerr.ErrorForCode(resp.ErrorCode); err != nil {
+		if errors.Is(err, kerr.SecurityDisabled) {
+			state.ACLsUnsupported = true
+			return nil
+		}
+		return fmt.Errorf("cannot read ACLs: %w", err)
+	}
+	for _, r := range resp.Resources {
+		t, ok := state.Topics[r.ResourceName]
+		if !ok || r.ResourcePatternType != kmsg.ACLResourcePatternTypeLiteral {
+			continue
+		}
+		for _, e := range r.ACLs {
+			t.ACLs = append(t.ACLs, ACL{Principal: e.Principal, Host: e.Host, Operation: operationName(e.Operation), Permission: permissionName(e.PermissionType)})
+		}
+		t.ACLs = SortACLs(t.ACLs)
+		state.Topics[r.ResourceName] = t
+	}
+	return nil
+}
+
+func (a *kadmAdmin) CreateTopic(ctx context.Context, t Topic) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	configs := make(map[string]*string, len(t.Configs))
+	for k, v := range t.Configs {
+		configs[k] = kmsg.StringPtr(v)
+	}
+	resp, err := a.adm.CreateTopic(ctx, t.Partitions, int16(t.ReplicationFactor), configs, t.Name)
+	if err != nil {
+		if errors.Is(err, kerr.TopicAlreadyExists) {
+			return "", ErrTopicExists
+		}
+		return "", fmt.Errorf("cannot create topic %q: %w%s", t.Name, err, detail(resp.ErrMessage))
+	}
+	return resp.ID.String(), nil
+}
+
+func (a *kadmAdmin) Apply(ctx context.Context, topic string, p Plan) error {
+	if err := p.RefusedError(); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	if p.Partitions > 0 {
+		resp, err := a.adm.UpdatePartitions(ctx, int(p.Partitions), topic)
+		if err == nil {
+			err = resp.Error()
+		}
+		if err != nil {
+			return fmt.Errorf("cannot grow topic %q to %d partitions: %w", topic, p.Partitions, err)
+		}
+	}
+	if len(p.SetConfigs) > 0 || len(p.DeleteConfigs) > 0 {
+		var alter []kadm.AlterConfig
+		for _, k := range slices.Sorted(maps.Keys(p.SetConfigs)) {
+			alter = append(alter, kadm.AlterConfig{Op: kadm.SetConfig, Name: k, Value: kmsg.StringPtr(p.SetConfigs[k])})
+		}
+		for _, k := range p.DeleteConfigs {
+			alter = append(alter, kadm.AlterConfig{Op: kadm.DeleteConfig, Name: k})
+		}
+		resps, err := a.adm.AlterTopicConfigs(ctx, alter, topic)
+		if err == nil {
+			for _, r := range resps {
+				if r.Err != nil {
+					err = fmt.Errorf("%w%s", r.Err, detail(r.ErrMessage))
+				}
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("cannot change configs of topic %q: %w", topic, err)
+		}
+	}
+	if err := a.createACLs(ctx, topic, p.AddACLs); err != nil {
+		return err
+	}
+	return a.deleteACLs(ctx, topic, p.RemoveACLs)
+}
+
+func (a *kadmAdmin) createACLs(ctx context.Context, topic string, acls []ACL) error {
+	if len(acls) == 0 {
+		return nil
+	}
+	req := kmsg.NewPtrCreateACLsRequest()
+	for _, acl := range acls {
+		c := kmsg.NewCreateACLsRequestCreation()
+		c.ResourceType = kmsg.ACLResourceTypeTopic
+		c.ResourceName = topic
+		c.ResourcePatternType = kmsg.ACLResourcePatternTypeLiteral
+		c.Principal = acl.Principal
+		c.Host = acl.Host
+		c.Operation = aclOperations[acl.Operation]
+		c.PermissionType = permissionCode(acl.Permission)
+		req.Creations = append(req.Creations, c)
+	}
+	resp, err := req.RequestWith(ctx, a.cl)
+	if err != nil {
+		return fmt.Errorf("cannot create ACLs on topic %q: %w", topic, err)
+	}
+	for i, r := range resp.Results {
+		if err := kerr.ErrorForCode(r.ErrorCode); err != nil {
+			return fmt.Errorf("cannot create ACL %s %s %s from %s on topic %q: %w%s", acls[i].Permission, acls[i].Principal, acls[i].Operation, acls[i].Host, topic, err, detail(deref(r.ErrorMessage)))
+		}
+	}
+	return nil
+}
+
+// deleteACLs deletes exactly the given entries (one exact filter each), or
+// every literal ACL of the topic when acls is nil.
+func (a *kadmAdmin) deleteACLs(ctx context.Context, topic string, acls []ACL) error {
+	req := kmsg.NewPtrDeleteACLsRequest()
+	filter := func() kmsg.DeleteACLsRequestFilter {
+		f := kmsg.NewDeleteACLsRequestFilter()
+		f.ResourceType = kmsg.ACLResourceTypeTopic
+		f.ResourceName = kmsg.StringPtr(topic)
+		f.ResourcePatternType = kmsg.ACLResourcePatternTypeLiteral
+		f.Operation = kmsg.ACLOperationAny
+		f.PermissionType = kmsg.ACLPermissionTypeAny
+		return f
+	}
+	if acls == nil {
+		req.Filters = append(req.Filters, filter())
+	}
+	for _, acl := range acls {
+		f := filter()
+		f.Principal = kmsg.StringPtr(acl.Principal)
+		f.Host = kmsg.StringPtr(acl.Host)
+		f.Operation = aclOperations[acl.Operation]
+		f.PermissionType = permissionCode(acl.Permission)
+		req.Filters = append(req.Filters, f)
+	}
+	if len(req.Filters) == 0 {
+		return nil
+	}
+	resp, err := req.RequestWith(ctx, a.cl)
+	if err != nil {
+		return fmt.Errorf("cannot delete ACLs on topic %q: %w", topic, err)
+	}
+	for _, r := range resp.Results {
+		if err := kerr.ErrorForCode(r.ErrorCode); err != nil {
+			if acls == nil && errors.Is(err, kerr.SecurityDisabled) {
+				return nil // no authorizer, so the topic has no ACLs
+			}
+			return fmt.Errorf("cannot delete ACLs on topic %q: %w%s", topic, err, detail(deref(r.ErrorMessage)))
+		}
+	}
+	return nil
+}
+
+func (a *kadmAdmin) DeleteTopic(ctx context.Context, topic string) error {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	// ACLs first: if deleting the topic then failed half way, a retry
+	// still finds the topic and finishes; the reverse order could leave
+	// ACLs behind for a topic nobody tracks any more.
+	if err := a.deleteACLs(ctx, topic, nil); err != nil {
+		return err
+	}
+	resp, err := a.adm.DeleteTopic(ctx, topic)
+	if err == nil {
+		err = resp.Err
+	}
+	if err != nil && !errors.Is(err, kerr.UnknownTopicOrPartition) {
+		return fmt.Errorf("cannot delete topic %q: %w", topic, err)
+	}
+	return nil
+}
+
+func detail(msg string) string {
+	if msg == "" {
+		return ""
+	}
+	return ": " + msg
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,45 @@
+package topic
+
+import (
+	"time"
+
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
+
+	"github.com/rivven/crossplane-rivven/apis/topic/v1alpha1"
+	pcv1alpha1 "github.com/rivven/crossplane-rivven/apis/v1alpha1"
+	"github.com/rivven/crossplane-rivven/internal/clients/kafka"
+)
+
+// Setup adds the RivvenTopic controller to the manager. pool is shared by
+// every reconcile, so all topics of a cluster use one client and one
+// observation per poll interval.
+func Setup(mgr ctrl.Manager, o controller.Options, pool *kafka.Pool) error {
+	name := managed.ControllerName(v1alpha1.RivvenTopicGroupKind)
+	conn := &Connector{
+		Kube:  mgr.GetClient(),
+		Usage: resource.NewProviderConfigUsageTracker(mgr.GetClient(), &pcv1alpha1.ProviderConfigUsage{}),
+		Pool:  pool,
+	}
+	r := managed.NewReconciler(mgr,
+		resource.ManagedKind(v1alpha1.RivvenTopicGroupVersionKind),
+		managed.WithTypedExternalConnector[*v1alpha1.RivvenTopic](conn),
+		managed.WithLogger(o.Logger.WithValues("controller", name)),
+		managed.WithRecorder(event.NewAPIRecorder(mgr.GetEventRecorderFor(name))),
+		managed.WithPollInterval(o.PollInterval),
+		// The topic name is spec.topicName or metadata.name, never the
+		// external-name annotation, so no name initializer is needed.
+		managed.WithInitializers(),
+		managed.WithManagementPolicies(),
+		managed.WithTimeout(2*time.Minute),
+	)
+	return ctrl.NewControllerManagedBy(mgr).
+		Named(name).
+		WithOptions(o.ForControllerRuntime()).
+		For(&v1alpha1.RivvenTopic{}).
+		Complete(r)
+}

@@ -1,0 +1,118 @@
+// Command provider runs provider-rivven: the Crossplane provider that
+// manages RivvenTopics (Kafka topics and their ACLs) through the Kafka admin
+// API of a Rivven cluster or any Kafka-compatible broker.
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/alecthomas/kong"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/feature"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/logging"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/ratelimiter"
+
+	"github.com/rivven/crossplane-rivven/apis"
+	"github.com/rivven/crossplane-rivven/internal/clients/kafka"
+	"github.com/rivven/crossplane-rivven/internal/controller/config"
+	"github.com/rivven/crossplane-rivven/internal/controller/topic"
+)
+
+type cli struct {
+	Debug            bool          `help:"Log at debug level."`
+	Poll             time.Duration `default:"1m" help:"How often every RivvenTopic is checked for drift. One metadata, one config and one ACL request per cluster serve all topics polled within one interval."`
+	MaxReconcileRate int           `default:"10" help:"Largest number of reconciles per second, across all resources."`
+	MetricsAddr      string        `default:"0.0.0.0:8080" env:"METRICS_ADDR" help:"Address of the Prometheus metrics endpoint."`
+	HealthAddr       string        `default:"0.0.0.0:8081" env:"HEALTH_ADDR" help:"Address of the health probes (/healthz, /readyz)."`
+	LeaderElection   bool          `default:"true" env:"LEADER_ELECTION" negatable:"" help:"Elect a leader so only one replica reconciles."`
+	Namespace        string        `env:"WATCH_NAMESPACE" help:"Only manage RivvenTopics in this namespace (empty: all namespaces)."`
+}
+
+func main() {
+	var c cli
+	kctx := kong.Parse(&c,
+		kong.Name("provider"),
+		kong.Description("provider-rivven: Kafka topics and ACLs for Rivven clusters, as Crossplane managed resources."),
+		kong.UsageOnError())
+	kctx.FatalIfErrorf(c.run())
+}
+
+func (c *cli) run() error {
+	zl := zap.New(zap.UseDevMode(c.Debug))
+	ctrl.SetLogger(zl)
+	log := logging.NewLogrLogger(zl.WithName("provider-rivven"))
+
+	if c.Poll <= 0 {
+		return fmt.Errorf("--poll must be positive, not %s", c.Poll)
+	}
+	if c.MaxReconcileRate < 1 {
+		return fmt.Errorf("--max-reconcile-rate must be at least 1, not %d", c.MaxReconcileRate)
+	}
+
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		return err
+	}
+	if err := apis.AddToProviderScheme(scheme); err != nil {
+		return err
+	}
+
+	cfg, err := ctrl.GetConfig()
+	if err != nil {
+		return fmt.Errorf("cannot find a Kubernetes API server: %w", err)
+	}
+	opts := ctrl.Options{
+		Scheme:                 scheme,
+		Metrics:                metricsserver.Options{BindAddress: c.MetricsAddr},
+		HealthProbeBindAddress: c.HealthAddr,
+		LeaderElection:         c.LeaderElection,
+		LeaderElectionID:       "crossplane-leader-election-provider-rivven",
+	}
+	if c.Namespace != "" {
+		opts.Cache = cache.Options{DefaultNamespaces: map[string]cache.Config{c.Namespace: {}}}
+	}
+	mgr, err := ctrl.NewManager(cfg, opts)
+	if err != nil {
+		return fmt.Errorf("cannot create controller manager: %w", err)
+	}
+	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
+		return err
+	}
+	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+		return err
+	}
+
+	o := controller.Options{
+		Logger:                  log,
+		MaxConcurrentReconciles: c.MaxReconcileRate,
+		PollInterval:            c.Poll,
+		GlobalRateLimiter:       ratelimiter.NewGlobal(c.MaxReconcileRate),
+		Features:                &feature.Flags{},
+	}
+	// One cached observation per cluster lives as long as one poll
+	// interval, so each cluster sees three describe requests per poll no
+	// matter how many topics it has.
+	pool := kafka.NewPool(c.Poll)
+	defer pool.Close()
+
+	if err := config.Setup(mgr, o); err != nil {
+		return fmt.Errorf("cannot set up provider config controllers: %w", err)
+	}
+	if err := topic.Setup(mgr, o, pool); err != nil {
+		return fmt.Errorf("cannot set up RivvenTopic controller: %w", err)
+	}
+	log.Info("Starting", "poll", c.Poll.String(), "namespace", c.Namespace, "leaderElection", c.LeaderElection)
+	if err := mgr.Start(ctrl.SetupSignalHandler()); err != nil {
+		return fmt.Errorf("cannot run controller manager: %w", err)
+	}
+	return nil
+}
