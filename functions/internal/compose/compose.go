@@ -26,7 +26,9 @@ var keepEmpty = map[string]bool{ //nolint:gochecknoglobals // Read-only lookup t
 // ToComposed converts obj into a composed resource. The caller must set the
 // object's apiVersion and kind (TypeMeta). Standard JSON encoding already
 // drops omitempty zero values (false, 0, ""); ToComposed further removes the
-// top-level status, nulls and empty objects and lists at any depth.
+// top-level status, nulls and empty objects and lists at any depth. Empty
+// strings are kept, because some are meaningful (storageClassName: "" turns
+// dynamic provisioning off): set every string field without omitempty.
 func ToComposed(obj runtime.Object) (*composed.Unstructured, error) {
 	m, err := ToMap(obj)
 	if err != nil {

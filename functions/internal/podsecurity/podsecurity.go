@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/utils/ptr"
 )
 
 // NonRootID is the uid and gid the Rivven images run as (distroless nonroot).
@@ -17,15 +18,14 @@ const NonRootID int64 = 65532
 // fsGroup 65532 so mounted volumes are writable by that user, and the
 // runtime's default seccomp profile.
 func Pod() *corev1.PodSecurityContext {
-	id := NonRootID
-	t := true
-	onMismatch := corev1.FSGroupChangeOnRootMismatch
+	// Every field gets its own pointer: overlay writes through pointers,
+	// so shared ones would let an override of one field change another.
 	return &corev1.PodSecurityContext{
-		RunAsNonRoot:        &t,
-		RunAsUser:           &id,
-		RunAsGroup:          &id,
-		FSGroup:             &id,
-		FSGroupChangePolicy: &onMismatch,
+		RunAsNonRoot:        ptr.To(true),
+		RunAsUser:           ptr.To(NonRootID),
+		RunAsGroup:          ptr.To(NonRootID),
+		FSGroup:             ptr.To(NonRootID),
+		FSGroupChangePolicy: ptr.To(corev1.FSGroupChangeOnRootMismatch),
 		SeccompProfile:      &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
 	}
 }
@@ -34,11 +34,10 @@ func Pod() *corev1.PodSecurityContext {
 // escalation, every capability dropped, read-only root filesystem. Whatever
 // the binary writes must go to a mounted volume.
 func Container() *corev1.SecurityContext {
-	t, f := true, false
 	return &corev1.SecurityContext{
-		AllowPrivilegeEscalation: &f,
-		ReadOnlyRootFilesystem:   &t,
-		RunAsNonRoot:             &t,
+		AllowPrivilegeEscalation: ptr.To(false),
+		ReadOnlyRootFilesystem:   ptr.To(true),
+		RunAsNonRoot:             ptr.To(true),
 		Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
 		SeccompProfile:           &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
 	}
