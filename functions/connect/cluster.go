@@ -125,7 +125,7 @@ func brokerTLS(spec *v1alpha1.ConnectTLSSpec, cl Cluster, xrNamespace string) (*
 		out.Insecure = spec.InsecureSkipVerify
 		out.ServerName = spec.ServerName
 	}
-	if secret == "" && cl.CertSecretName != "" {
+	if secret == "" && cl.TLSEnabled && cl.CertSecretName != "" {
 		if cl.Namespace != xrNamespace {
 			return nil, "", fielderr.New("spec.tls.certSecretName", "is required: the RivvenCluster's certificate Secret %q lives in namespace %s and cannot be mounted in %s", cl.CertSecretName, cl.Namespace, xrNamespace)
 		}
