@@ -198,7 +198,7 @@ type RaftSpec struct {
 }
 
 // TLSSpec serves the brokers with a certificate.
-// +kubebuilder:validation:XValidation:rule="!has(self.enabled) || !self.enabled || (has(self.certSecretName) && self.certSecretName != ”)",message="spec.tls.certSecretName is required when spec.tls.enabled is true"
+// +kubebuilder:validation:XValidation:rule="!has(self.enabled) || !self.enabled || (has(self.certSecretName) && self.certSecretName.size() > 0)",message="spec.tls.certSecretName is required when spec.tls.enabled is true"
 type TLSSpec struct {
 	// Enabled turns TLS on.
 	// +kubebuilder:default=false
