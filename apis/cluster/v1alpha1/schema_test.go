@@ -93,7 +93,7 @@ func readSchema(root string) (*extv1.JSONSchemaProps, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(out) //nolint:errcheck // Best-effort cleanup.
+	defer os.RemoveAll(out)                                                                           //nolint:errcheck // Best-effort cleanup.
 	cmd := exec.Command(gen, "crd:crdVersions=v1", "paths=./apis/cluster/...", "output:crd:dir="+out) //nolint:gosec // Fixed tool path.
 	cmd.Dir = root
 	if b, err := cmd.CombinedOutput(); err != nil {
