@@ -79,7 +79,7 @@ func Compose(in Input) (Output, error) {
 
 	objs, err := buildObjects(params{
 		name: in.Name, namespace: in.Namespace, spec: spec, pipe: pipe,
-		tlsSecret: tlsSecret, clientAuth: spec.TLS != nil && spec.TLS.ClientAuth,
+		tlsSecret: tlsSecret,
 	})
 	if err != nil {
 		return Output{}, err

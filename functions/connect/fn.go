@@ -1,6 +1,3 @@
-// Package connect is function-rivven-connect: it composes a RivvenConnect
-// into the rivven-connect Deployment, its pipeline ConfigMap, a Service and
-// an optional ServiceMonitor.
 package connect
 
 import (

@@ -52,7 +52,6 @@ type params struct {
 	spec            *v1alpha1.RivvenConnectSpec
 	pipe            pipeline.Result
 	tlsSecret       string
-	clientAuth      bool
 }
 
 // WorkloadName is the name of the Deployment and Service.

@@ -59,8 +59,10 @@ type PostgresCdcConfig struct {
 }
 
 // MysqlCdcConfig is the typed config of connector mysql-cdc. The connection
-// (host, port, user, password, optional database) comes from the source's
-// configSecretRef Secret.
+// (host, port, user, password) comes from the source's configSecretRef
+// Secret. rivven-connect's optional database filter is not taken from the
+// Secret (an empty value would filter out every event); set it in config
+// as database.
 type MysqlCdcConfig struct {
 	// ServerID used for binlog replication; unique among replicas.
 	// rivven-connect's default is 1001.

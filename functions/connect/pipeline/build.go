@@ -202,6 +202,9 @@ func buildSettings(s *v1alpha1.ConnectSettings, in Input, res *Result) (map[stri
 			path = h.Path
 		}
 	}
+	if h := s.Health; h != nil && h.Enabled != nil && !*h.Enabled && in.ForceHealth {
+		res.Warnings = append(res.Warnings, "spec.settings.health.enabled: false is overridden: the liveness and readiness probes use /live on the health server; disable spec.livenessProbe and spec.readinessProbe to turn it off")
+	}
 	res.HealthEnabled = res.HealthEnabled || in.ForceHealth
 	if m := s.Metrics; m != nil {
 		res.MetricsEnabled = boolOr(m.Enabled, false)
