@@ -527,7 +527,8 @@ func TestDeterministic(t *testing.T) {
 }
 
 // TestNoZeroValuedNoise proves desired objects carry only fields the function
-// means: no status, no nulls, no empty objects or lists (emptyDir excepted),
+// means: no status, no nulls, no empty strings, objects or lists (emptyDir
+// excepted),
 // no creationTimestamp.
 func TestNoZeroValuedNoise(t *testing.T) {
 	xr := readFile(t, seedPath) + "  serviceMonitor: {enabled: true}\n"
@@ -541,6 +542,10 @@ func TestNoZeroValuedNoise(t *testing.T) {
 			switch x := v.(type) {
 			case nil:
 				t.Errorf("%s is null", path)
+			case string:
+				if x == "" {
+					t.Errorf("%s is an empty string", path)
+				}
 			case map[string]any:
 				if len(x) == 0 && !strings.HasSuffix(path, ".emptyDir") {
 					t.Errorf("%s is an empty object", path)
