@@ -65,6 +65,11 @@ func Compose(in Input) (Output, error) {
 		replicas = int64(*spec.Replicas)
 	}
 	status["replicas"] = replicas
+	warnings := pipe.Warnings
+	if replicas > 1 && pipe.EnabledSources > 0 {
+		// Every worker loads the whole file; nothing splits the sources.
+		warnings = append(warnings, fmt.Sprintf("spec.replicas: each of the %d workers runs every enabled source, because rivven-connect does not distribute work between processes: source events are read %d times and CDC sources compete for one replication slot", replicas, replicas))
+	}
 
 	if !in.Cluster.Ready {
 		kept := keepObserved(in.Observed)
@@ -74,7 +79,7 @@ func Compose(in Input) (Output, error) {
 		}
 		status["phase"] = PhaseWaitingForCluster
 		status["readyReplicas"] = readyReplicas(in.Observed)
-		return Output{Desired: kept, Status: status, Warnings: pipe.Warnings}, nil
+		return Output{Desired: kept, Status: status, Warnings: warnings}, nil
 	}
 
 	objs, err := buildObjects(params{
@@ -125,7 +130,7 @@ func Compose(in Input) (Output, error) {
 	status["readyReplicas"] = readyReplicas(in.Observed)
 	status["bootstrapServers"] = joinServers(servers)
 	status["configHash"] = objs.ConfigHash
-	return Output{Desired: desired, Status: status, Warnings: pipe.Warnings}, nil
+	return Output{Desired: desired, Status: status, Warnings: warnings}, nil
 }
 
 func readinessOf(name resource.Name, observed *composed.Unstructured) readiness.Result {

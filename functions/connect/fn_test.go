@@ -297,6 +297,13 @@ func TestComposeSeedAgainstReadyCluster(t *testing.T) {
 	if warnings < 5 {
 		t.Errorf("%d warnings; the seed has at least five requests rivven-connect cannot honour", warnings)
 	}
+	replicasWarned := false
+	for _, r := range rsp.GetResults() {
+		replicasWarned = replicasWarned || strings.HasPrefix(r.GetMessage(), "spec.replicas: each of the 2 workers")
+	}
+	if !replicasWarned {
+		t.Error("two workers duplicating the CDC source are not reported")
+	}
 }
 
 func sortedKeys(m map[string]*fnv1.Resource) []string {
