@@ -207,7 +207,8 @@ type TLSSpec struct {
 
 	// CertSecretName names a kubernetes.io/tls Secret in the cluster's
 	// namespace with tls.crt, tls.key and ca.crt. The certificate should be
-	// valid for rivven-{name}.{namespace}.svc.
+	// valid for rivven-{name}.{namespace}.svc (clients) and
+	// *.rivven-{name}-headless.{namespace}.svc (brokers calling each other).
 	// +kubebuilder:validation:MaxLength=253
 	// +optional
 	CertSecretName string `json:"certSecretName,omitempty"`
