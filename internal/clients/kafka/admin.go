@@ -227,6 +227,9 @@ func (a *kadmAdmin) Apply(ctx context.Context, topic string, p Plan) error {
 	if err := a.createACLs(ctx, topic, p.AddACLs); err != nil {
 		return err
 	}
+	if len(p.RemoveACLs) == 0 {
+		return nil // deleteACLs with no entries means all of them
+	}
 	return a.deleteACLs(ctx, topic, p.RemoveACLs)
 }
 

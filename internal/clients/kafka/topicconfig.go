@@ -11,14 +11,14 @@ import (
 type valueKind int
 
 const (
-	kindInt     valueKind = iota // 32-bit integer
-	kindLong                     // 64-bit integer
-	kindDouble                   // floating point
-	kindBool                     // true or false
-	kindString                   // free text
-	kindList                     // comma separated free text
-	kindEnum                     // one of allowed
-	kindEnumList                 // comma separated, each one of allowed
+	kindInt      valueKind = iota // 32-bit integer
+	kindLong                      // 64-bit integer
+	kindDouble                    // floating point
+	kindBool                      // true or false
+	kindString                    // free text
+	kindList                      // comma separated free text
+	kindEnum                      // one of allowed
+	kindEnumList                  // comma separated, each one of allowed
 )
 
 type keySpec struct {
