@@ -23,6 +23,10 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	celconfig "k8s.io/apiserver/pkg/apis/cel"
 	"sigs.k8s.io/yaml"
+
+	// The schema is generated from this package's source in a
+	// subprocess; importing it ties the test cache to that source.
+	_ "github.com/rivven/crossplane-rivven/apis/cluster/v1alpha1"
 )
 
 // The schema under test is the generated XRD when `make generate` has run,
