@@ -11,6 +11,7 @@ import (
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/google/go-cmp/cmp"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/testing/protocmp"
 	"google.golang.org/protobuf/types/known/structpb"
 	appsv1 "k8s.io/api/apps/v1"
@@ -463,9 +464,13 @@ func TestFatalInput(t *testing.T) {
 		},
 		"inline credential": {
 			mutate: func(s map[string]any) {
-				s["sinks"].([]any)[2].(map[string]any)["config"] = map[string]any{"token": "abc"}
+				s["sinks"].([]any)[2].(map[string]any)["config"] = map[string]any{"token": secretValue}
 			},
 			want: "spec.sinks[2].config.token",
+		},
+		"undecodable spec": {
+			mutate: func(s map[string]any) { s["replicas"] = "two" },
+			want:   "cannot decode RivvenConnect spec",
 		},
 		"client auth without a Secret": {
 			mutate: func(s map[string]any) { s["tls"] = map[string]any{"enabled": true, "clientAuth": true} },
@@ -490,6 +495,9 @@ func TestFatalInput(t *testing.T) {
 				}
 				if n := len(rsp.GetDesired().GetResources()); n != 0 {
 					t.Errorf("ready=%v: %d resources composed despite the error", ready, n)
+				}
+				if b, _ := protojson.Marshal(rsp); strings.Contains(string(b), secretValue) {
+					t.Errorf("ready=%v: the response repeats the inline credential", ready)
 				}
 			}
 		})
@@ -540,3 +548,7 @@ func TestRunFunctionDeterministic(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// secretValue is a credential a user wrongly wrote inline; it must never be
+// echoed back in results, conditions or status.
+const secretValue = "s3cr3t-VALUE-42"

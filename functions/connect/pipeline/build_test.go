@@ -239,6 +239,13 @@ func TestBuildRejects(t *testing.T) {
 				Config: rawJSON(t, map[string]any{"security": map[string]any{"sasl_password": "hunter2"}})}}},
 			want: "spec.sources[0].config.security.sasl_password",
 		},
+		"inline authorization header": {
+			spec: sk(func(s *v1alpha1.SinkConnectorSpec) {
+				s.Connector = "http"
+				s.HTTP = &v1alpha1.HTTPSinkConfig{URL: "https://x", Headers: map[string]string{"Authorization": "Bearer abc"}}
+			}),
+			want: "spec.sinks[0].http.headers.Authorization: a credential must not be written inline",
+		},
 		"invalid timestamp": {
 			spec: sk(func(s *v1alpha1.SinkConnectorSpec) { s.StartOffset = "2024-13-01T00:00:00Z" }),
 			want: "spec.sinks[0].startOffset",

@@ -13,6 +13,12 @@ var storagePartitioning = map[string]string{ //nolint:gochecknoglobals // Read-o
 	"none": "none", "daily": "day", "hourly": "hour",
 }
 
+// credentialHeaders carry credentials; their values must come from a Secret.
+var credentialHeaders = map[string]bool{ //nolint:gochecknoglobals // Read-only lookup table.
+	"authorization": true, "proxy-authorization": true, "x-api-key": true,
+	"api-key": true, "x-auth-token": true, "cookie": true,
+}
+
 // kafkaAcks maps numeric acks to rivven-connect's names.
 var kafkaAcks = map[string]string{ //nolint:gochecknoglobals // Read-only lookup table.
 	"none": "none", "leader": "leader", "all": "all", "0": "none", "1": "leader", "-1": "all",
@@ -142,6 +148,10 @@ func (c *conn) sinkConfig(s *v1alpha1.SinkConnectorSpec) (string, map[string]any
 		if len(h.Headers) > 0 {
 			hdr := map[string]any{}
 			for k, v := range h.Headers {
+				if credentialHeaders[strings.ToLower(k)] && !isEnvRef(v) {
+					c.fail(f+".http.headers."+k, "a credential must not be written inline; put it in the configSecretRef Secret and write ${%s<key>}", c.prefix)
+					continue
+				}
 				hdr[k] = v
 			}
 			cfg["headers"] = hdr
