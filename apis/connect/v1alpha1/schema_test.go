@@ -24,6 +24,10 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	celconfig "k8s.io/apiserver/pkg/apis/cel"
 	"sigs.k8s.io/yaml"
+
+	// The schema is generated from this package's source in a subprocess;
+	// importing it ties the test cache to that source.
+	_ "github.com/rivven/crossplane-rivven/apis/connect/v1alpha1"
 )
 
 // The schema under test is the one users get: the generated XRD at
