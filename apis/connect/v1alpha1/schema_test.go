@@ -465,3 +465,81 @@ func src(spec map[string]any, i int) map[string]any {
 func sink(spec map[string]any, i int) map[string]any {
 	return spec["sinks"].([]any)[i].(map[string]any)
 }
+
+// corpusDir holds the invalid RivvenConnects the API server tier applies
+// (test/apiserver, README.md there). Checking them here too keeps the
+// corpus honest without a running API server, and fails for any CEL rule of
+// this schema that no case exercises.
+const corpusDir = "test/apiserver/corpus/rivvenconnect"
+
+func TestInvalidCorpus(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(repoRoot(t), corpusDir, "*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatalf("no cases under %s", corpusDir)
+	}
+	var all []string
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			b, err := os.ReadFile(f) //nolint:gosec // Test fixtures.
+			if err != nil {
+				t.Fatal(err)
+			}
+			var fieldWant string
+			var messages []string
+			for _, line := range strings.Split(string(b), "\n") {
+				if v, ok := strings.CutPrefix(line, "# field: "); ok {
+					fieldWant = strings.TrimSpace(v)
+				}
+				if v, ok := strings.CutPrefix(line, "# message: "); ok {
+					messages = append(messages, strings.TrimSpace(v))
+				}
+			}
+			if fieldWant == "" {
+				t.Fatal("no '# field:' header")
+			}
+			errs := admit(t, readYAML(t, f))
+			if len(errs) == 0 {
+				t.Fatalf("admitted; want a rejection naming %s", fieldWant)
+			}
+			msg := errs.ToAggregate().Error()
+			all = append(all, msg)
+			named := false
+			for _, e := range errs {
+				named = named || e.Field == fieldWant
+			}
+			if !named {
+				t.Errorf("no error names %s: %s", fieldWant, msg)
+			}
+			for _, m := range messages {
+				if !strings.Contains(msg, m) {
+					t.Errorf("error %q does not contain %q", msg, m)
+				}
+			}
+		})
+	}
+	joined := strings.Join(all, "\n")
+	var walk func(s *extv1.JSONSchemaProps)
+	walk = func(s *extv1.JSONSchemaProps) {
+		if s == nil {
+			return
+		}
+		for _, r := range s.XValidations {
+			if !strings.Contains(joined, r.Message) {
+				t.Errorf("no corpus case exercises CEL rule %q", r.Message)
+			}
+		}
+		for _, p := range s.Properties {
+			walk(&p)
+		}
+		if s.Items != nil {
+			walk(s.Items.Schema)
+		}
+		if s.AdditionalProperties != nil {
+			walk(s.AdditionalProperties.Schema)
+		}
+	}
+	walk(loadSchema(t))
+}
