@@ -267,7 +267,7 @@ func TestComposeSeedAgainstReadyCluster(t *testing.T) {
 			vols[v.Name] = v.Secret.SecretName
 		}
 	}
-	if diff := cmp.Diff(map[string]string{"broker-tls": "rivven-tls", "source-0-secret": "postgres-credentials", "sink-1-secret": "s3-credentials"}, vols); diff != "" {
+	if diff := cmp.Diff(map[string]string{"broker-tls": "rivven-tls", "source-0-secret": "postgres-credentials", "sink-0-secret": "s3-credentials"}, vols); diff != "" {
 		t.Errorf("secret volumes (-want +got):\n%s", diff)
 	}
 

@@ -151,12 +151,14 @@ func envAndVolumes(p params) ([]corev1.EnvVar, []corev1.EnvFromSource, []corev1.
 		}}})
 		mounts = append(mounts, corev1.VolumeMount{Name: "broker-tls", MountPath: tlsMountDir, ReadOnly: true})
 	}
-	for i, s := range p.pipe.Secrets {
+	for _, s := range p.pipe.Secrets {
 		kind := "source"
 		if s.Sink {
 			kind = "sink"
 		}
-		vol := fmt.Sprintf("%s-%d-secret", kind, i)
+		// Named by position in spec.sources or spec.sinks: connector names
+		// may be too long for a volume name once prefixed.
+		vol := fmt.Sprintf("%s-%d-secret", kind, s.Index)
 		envFrom = append(envFrom, corev1.EnvFromSource{
 			Prefix:    s.Prefix,
 			SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: s.SecretName}},

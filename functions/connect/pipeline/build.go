@@ -47,7 +47,7 @@ func Build(in Input) (Result, error) {
 			continue
 		}
 		seen[s.Name] = i
-		c := newConn(field, false, s.Name, s.ConfigSecretRef)
+		c := newConn(field, i, false, s.Name, s.ConfigSecretRef)
 		generic, err := decodeConfig(s.Config, field+".config")
 		if err != nil {
 			errs = append(errs, err)
@@ -74,7 +74,7 @@ func Build(in Input) (Result, error) {
 			continue
 		}
 		seen[s.Name] = i
-		c := newConn(field, true, s.Name, s.ConfigSecretRef)
+		c := newConn(field, i, true, s.Name, s.ConfigSecretRef)
 		generic, err := decodeConfig(s.Config, field+".config")
 		if err != nil {
 			errs = append(errs, err)

@@ -47,6 +47,8 @@ type SecretUse struct {
 	Sink bool
 	// Connector is the source or sink name.
 	Connector string
+	// Index of the connector in spec.sources or spec.sinks.
+	Index int
 	// SecretName in the RivvenConnect's namespace.
 	SecretName string
 	// Prefix of the environment variables of every key of the Secret.
@@ -81,6 +83,7 @@ type Result struct {
 // conn collects what one connector contributes besides its file entry.
 type conn struct {
 	field    string
+	index    int
 	isSink   bool
 	name     string
 	secret   string
@@ -90,8 +93,8 @@ type conn struct {
 	errs     []*fielderr.Error
 }
 
-func newConn(field string, sink bool, name, secret string) *conn {
-	return &conn{field: field, isSink: sink, name: name, secret: secret, prefix: EnvPrefix(sink, name), required: map[string]bool{}}
+func newConn(field string, index int, sink bool, name, secret string) *conn {
+	return &conn{field: field, index: index, isSink: sink, name: name, secret: secret, prefix: EnvPrefix(sink, name), required: map[string]bool{}}
 }
 
 // secretKey refers to a key of the connector's Secret that must exist.
@@ -121,6 +124,7 @@ func (c *conn) use() *SecretUse {
 		Field:        c.field + ".configSecretRef",
 		Sink:         c.isSink,
 		Connector:    c.name,
+		Index:        c.index,
 		SecretName:   c.secret,
 		Prefix:       c.prefix,
 		MountDir:     SecretMountDir(c.isSink, c.name),
