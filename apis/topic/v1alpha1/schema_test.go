@@ -60,7 +60,7 @@ func loadCRD(root string) (*extv1.CustomResourceDefinition, error) {
 		if err != nil {
 			return nil, err
 		}
-		defer os.RemoveAll(out) //nolint:errcheck // Best-effort cleanup.
+		defer os.RemoveAll(out)                                                                                                                  //nolint:errcheck // Best-effort cleanup.
 		cmd := exec.Command(filepath.Join(root, "bin", "controller-gen"), "crd:crdVersions=v1", "paths=./apis/topic/...", "output:crd:dir="+out) //nolint:gosec // Fixed tool path.
 		cmd.Dir = root
 		if msg, err := cmd.CombinedOutput(); err != nil {
@@ -248,4 +248,3 @@ func TestAdmissionTransitions(t *testing.T) {
 		})
 	}
 }
-
