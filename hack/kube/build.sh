@@ -2,6 +2,7 @@
 # Builds the control plane for the API server test tier into bin/kube/:
 #   kube-apiserver, kube-controller-manager, kube-scheduler  (k8s.io/kubernetes, see go.mod here)
 #   etcd                                                       (a link to Debian's etcd-server)
+#   crds/monitoring.coreos.com_servicemonitors.yaml            (from prometheus-operator's types, see monitoring/)
 # bin/kube/ is laid out as controller-runtime's envtest expects KUBEBUILDER_ASSETS to be.
 #
 # Idempotent: a stamp records the inputs of the last good build (go.mod, go.sum, this
@@ -42,6 +43,28 @@ stamp_of_inputs() {
 
 mkdir -p "${out}"
 ensure_etcd
+
+# The ServiceMonitor CRD, generated from prometheus-operator's Go types with
+# controller-gen, so composed ServiceMonitors meet their real schema.
+build_monitoring_crds() {
+	local mon="${here}/monitoring" crd="${out}/crds/monitoring.coreos.com_servicemonitors.yaml"
+	local want have=""
+	want="$(cat "${mon}/go.mod" "${mon}/go.sum" | sha256sum | cut -d' ' -f1)"
+	[ -f "${out}/crds/.stamp" ] && have="$(cat "${out}/crds/.stamp")"
+	if [ -f "${crd}" ] && [ "${have}" = "${want}" ]; then
+		return
+	fi
+	log "generating the ServiceMonitor CRD"
+	local tmp
+	tmp="$(mktemp -d)"
+	(cd "${mon}" && go run sigs.k8s.io/controller-tools/cmd/controller-gen crd:crdVersions=v1 \
+		paths=github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1 output:crd:dir="${tmp}")
+	mkdir -p "${out}/crds"
+	mv -f "${tmp}/monitoring.coreos.com_servicemonitors.yaml" "${crd}"
+	rm -rf "${tmp}"
+	echo "${want}" >"${out}/crds/.stamp"
+}
+build_monitoring_crds
 
 want="$(stamp_of_inputs)"
 stamp="${out}/.stamp"

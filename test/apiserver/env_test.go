@@ -90,7 +90,7 @@ func start() (*envtest.Environment, error) {
 	if err != nil {
 		return nil, err
 	}
-	if crds, xrdFiles, err = loadCRDs(); err != nil {
+	if crds, xrdFiles, err = loadCRDs(filepath.Join(assets, "crds")); err != nil {
 		return nil, err
 	}
 	scheme = runtime.NewScheme()
@@ -121,7 +121,10 @@ func start() (*envtest.Environment, error) {
 	return env, nil
 }
 
-func loadCRDs() ([]*extv1.CustomResourceDefinition, []string, error) {
+// loadCRDs reads what the tier installs: the CRDs Crossplane derives from our
+// XRDs, our provider's CRDs, and third-party CRDs of kinds our functions
+// compose (thirdParty, written by the build script).
+func loadCRDs(thirdParty string) ([]*extv1.CustomResourceDefinition, []string, error) {
 	xdir, cdir := *flagXRDs, *flagCRDs
 	if xdir == "" {
 		xdir = filepath.Join(root, "package", "xrds")
@@ -145,7 +148,22 @@ func loadCRDs() ([]*extv1.CustomResourceDefinition, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return append(fromXRDs, plain...), xf, nil
+	tf, err := yamlFiles(thirdParty)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(tf) == 0 {
+		return nil, nil, fmt.Errorf("no third-party CRDs (ServiceMonitor) in %s: run %s", thirdParty, buildScript)
+	}
+	other, err := readCRDs(tf)
+	if err != nil {
+		return nil, nil, err
+	}
+	all := append(append(fromXRDs, plain...), other...)
+	if len(all) == len(other) {
+		return nil, nil, fmt.Errorf("neither %s nor %s holds a CRD or XRD", xdir, cdir)
+	}
+	return all, xf, nil
 }
 
 // namespace creates a namespace for one test, labelled as given, and deletes it
