@@ -4,6 +4,7 @@ import (
 	"time"
 
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
@@ -20,16 +21,28 @@ import (
 // observation per poll interval.
 func Setup(mgr ctrl.Manager, o controller.Options, pool *kafka.Pool) error {
 	name := managed.ControllerName(v1alpha1.RivvenTopicGroupKind)
+	r := NewReconciler(mgr, o, pool, event.NewAPIRecorder(mgr.GetEventRecorderFor(name)))
+	return ctrl.NewControllerManagedBy(mgr).
+		Named(name).
+		WithOptions(o.ForControllerRuntime()).
+		For(&v1alpha1.RivvenTopic{}).
+		Complete(r)
+}
+
+// NewReconciler returns crossplane-runtime's managed reconciler wired to
+// the RivvenTopic connector. It only needs the manager's client and scheme.
+func NewReconciler(mgr manager.Manager, o controller.Options, pool *kafka.Pool, rec event.Recorder) *managed.Reconciler {
+	name := managed.ControllerName(v1alpha1.RivvenTopicGroupKind)
 	conn := &Connector{
 		Kube:  mgr.GetClient(),
 		Usage: resource.NewProviderConfigUsageTracker(mgr.GetClient(), &pcv1alpha1.ProviderConfigUsage{}),
 		Pool:  pool,
 	}
-	r := managed.NewReconciler(mgr,
+	return managed.NewReconciler(mgr,
 		resource.ManagedKind(v1alpha1.RivvenTopicGroupVersionKind),
 		managed.WithTypedExternalConnector[*v1alpha1.RivvenTopic](conn),
 		managed.WithLogger(o.Logger.WithValues("controller", name)),
-		managed.WithRecorder(event.NewAPIRecorder(mgr.GetEventRecorderFor(name))),
+		managed.WithRecorder(rec),
 		managed.WithPollInterval(o.PollInterval),
 		// The topic name is spec.topicName or metadata.name, never the
 		// external-name annotation, so no name initializer is needed.
@@ -37,9 +50,4 @@ func Setup(mgr ctrl.Manager, o controller.Options, pool *kafka.Pool) error {
 		managed.WithManagementPolicies(),
 		managed.WithTimeout(2*time.Minute),
 	)
-	return ctrl.NewControllerManagedBy(mgr).
-		Named(name).
-		WithOptions(o.ForControllerRuntime()).
-		For(&v1alpha1.RivvenTopic{}).
-		Complete(r)
 }
