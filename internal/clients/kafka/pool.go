@@ -18,6 +18,10 @@ type Pool struct {
 	clusters map[string]*Cluster
 }
 
+// idlePolls is how many poll intervals a cluster's client may go unused
+// before it is closed, for example after its ProviderConfig was deleted.
+const idlePolls = 10
+
 // PoolOption configures a Pool.
 type PoolOption func(*Pool)
 
@@ -54,8 +58,16 @@ func (p *Pool) Get(key string, c Connection) (*Cluster, error) {
 	fp := c.Fingerprint()
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	now := p.now()
+	for k, cl := range p.clusters {
+		if k != key && now.Sub(cl.lastUsed) > idlePolls*p.ttl {
+			cl.admin.Close()
+			delete(p.clusters, k)
+		}
+	}
 	if cl, ok := p.clusters[key]; ok {
 		if cl.fingerprint == fp {
+			cl.lastUsed = now
 			return cl, nil
 		}
 		cl.admin.Close()
@@ -65,7 +77,7 @@ func (p *Pool) Get(key string, c Connection) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	cl := &Cluster{admin: adm, fingerprint: fp, ttl: p.ttl, errTTL: min(p.ttl, 5*time.Second), now: p.now, dirty: map[string]bool{}}
+	cl := &Cluster{admin: adm, fingerprint: fp, lastUsed: now, ttl: p.ttl, errTTL: min(p.ttl, 5*time.Second), now: p.now, dirty: map[string]bool{}}
 	p.clusters[key] = cl
 	return cl, nil
 }
@@ -84,6 +96,7 @@ func (p *Pool) Close() {
 type Cluster struct {
 	admin       Admin
 	fingerprint string
+	lastUsed    time.Time // guarded by the pool's mutex
 	ttl, errTTL time.Duration
 	now         func() time.Time
 

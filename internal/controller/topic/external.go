@@ -42,6 +42,11 @@ func (w withEffectiveRef) GetProviderConfigReference() *xpv2.ProviderConfigRefer
 
 // Connect implements managed.TypedExternalConnector.
 func (c *Connector) Connect(ctx context.Context, cr *v1alpha1.RivvenTopic) (managed.TypedExternalClient[*v1alpha1.RivvenTopic], error) {
+	if meta.WasDeleted(cr) && !cr.Spec.DeleteOnRemove {
+		// The topic stays, so the broker is not needed: the resource is
+		// released even when its cluster or ProviderConfig is already gone.
+		return releaser{}, nil
+	}
 	ref := EffectiveProviderConfigRef(cr)
 	if c.Usage != nil && ref != nil {
 		if err := c.Usage.Track(ctx, withEffectiveRef{RivvenTopic: cr, ref: ref}); err != nil {
@@ -193,6 +198,27 @@ func (e *External) Delete(ctx context.Context, cr *v1alpha1.RivvenTopic) (manage
 	e.Cluster.Changed(name)
 	return managed.ExternalDelete{}, err
 }
+
+// releaser lets a deleted resource go without touching the broker.
+type releaser struct{}
+
+func (releaser) Observe(context.Context, *v1alpha1.RivvenTopic) (managed.ExternalObservation, error) {
+	return managed.ExternalObservation{ResourceExists: false}, nil
+}
+
+func (releaser) Create(context.Context, *v1alpha1.RivvenTopic) (managed.ExternalCreation, error) {
+	return managed.ExternalCreation{}, nil
+}
+
+func (releaser) Update(context.Context, *v1alpha1.RivvenTopic) (managed.ExternalUpdate, error) {
+	return managed.ExternalUpdate{}, nil
+}
+
+func (releaser) Delete(context.Context, *v1alpha1.RivvenTopic) (managed.ExternalDelete, error) {
+	return managed.ExternalDelete{}, nil
+}
+
+func (releaser) Disconnect(context.Context) error { return nil }
 
 func atProvider(t kafka.Topic) v1alpha1.RivvenTopicObservation {
 	o := v1alpha1.RivvenTopicObservation{

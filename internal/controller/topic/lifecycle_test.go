@@ -346,3 +346,20 @@ func TestTopicNameOverride(t *testing.T) {
 		t.Error("metadata.name was used despite spec.topicName")
 	}
 }
+
+func TestReleaseWithoutBroker(t *testing.T) {
+	e := newEnv(t, pcv1alpha1.ProviderConfigSpec{}, nil)
+	cr := topic("orphan", func(cr *v1alpha1.RivvenTopic) { cr.Spec.ClusterRef.Name = "deleted-cluster" })
+	if _, err := e.reconcile(cr); err == nil || !strings.Contains(err.Error(), "cannot get ProviderConfig default/deleted-cluster") {
+		t.Fatalf("want an error naming the missing ProviderConfig, got %v", err)
+	}
+	now := metav1.Now()
+	cr.SetDeletionTimestamp(&now)
+	if obs, err := e.reconcile(cr); err != nil || obs.ResourceExists {
+		t.Errorf("deleting a kept topic must not need the cluster: exists=%v err=%v", obs.ResourceExists, err)
+	}
+	cr.Spec.DeleteOnRemove = true
+	if _, err := e.reconcile(cr); err == nil {
+		t.Error("deleting a topic that must be removed needs the cluster, and must fail without it")
+	}
+}

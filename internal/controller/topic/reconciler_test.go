@@ -32,7 +32,7 @@ type fakeManager struct {
 	s *runtime.Scheme
 }
 
-func (m fakeManager) GetClient() client.Client     { return m.c }
+func (m fakeManager) GetClient() client.Client   { return m.c }
 func (m fakeManager) GetScheme() *runtime.Scheme { return m.s }
 
 // runReconciler drives crossplane-runtime's real managed reconciler (with

@@ -1,0 +1,136 @@
+package kafka
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+type counted struct {
+	*kfake.Cluster
+	mu     sync.Mutex
+	counts map[int16]int
+}
+
+func newCounted(t *testing.T, topics int) *counted {
+	t.Helper()
+	c, err := kfake.NewCluster(kfake.NumBrokers(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	cc := &counted{Cluster: c, counts: map[int16]int{}}
+	c.Control(func(req kmsg.Request) (kmsg.Response, error, bool) {
+		cc.mu.Lock()
+		cc.counts[req.Key()]++
+		cc.mu.Unlock()
+		return nil, nil, false
+	})
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	names := make([]string, topics)
+	for i := range names {
+		names[i] = fmt.Sprintf("t-%d", i)
+	}
+	if _, err := kadm.NewClient(cl).CreateTopics(context.Background(), 1, 1, nil, names...); err != nil {
+		t.Fatal(err)
+	}
+	return cc
+}
+
+func (c *counted) describes() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return fmt.Sprintf("metadata=%d configs=%d acls=%d", c.counts[3], c.counts[32], c.counts[29])
+}
+
+func (c *counted) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.counts)
+}
+
+// TestRequestsGrowWithClusters: two clusters of 300 topics each cost three
+// describe requests per cluster per poll, and nothing more.
+func TestRequestsGrowWithClusters(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	p := NewPool(time.Minute, WithClock(func() time.Time { return now }))
+	defer p.Close()
+	clusters := []*counted{newCounted(t, 300), newCounted(t, 300)}
+	poll := func() {
+		for i, c := range clusters {
+			cl, err := p.Get(fmt.Sprintf("ProviderConfig/ns/c%d", i), Connection{BootstrapServers: c.ListenAddrs()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for j := range 300 {
+				if _, ok, _, err := cl.Observe(context.Background(), fmt.Sprintf("t-%d", j)); err != nil || !ok {
+					t.Fatalf("observe: ok=%v err=%v", ok, err)
+				}
+			}
+		}
+	}
+	poll()
+	for _, c := range clusters {
+		c.reset()
+	}
+	now = now.Add(time.Minute)
+	poll()
+	for i, c := range clusters {
+		if got := c.describes(); got != "metadata=1 configs=1 acls=1" {
+			t.Errorf("cluster %d: %s per poll, want one of each", i, got)
+		}
+	}
+	// Within the same poll interval nothing is sent at all.
+	for _, c := range clusters {
+		c.reset()
+	}
+	poll()
+	for i, c := range clusters {
+		if got := c.describes(); got != "metadata=0 configs=0 acls=0" {
+			t.Errorf("cluster %d: %s within one interval, want none", i, got)
+		}
+	}
+}
+
+func TestPoolReplacesClientOnChangeAndEvictsIdle(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	var made []Connection
+	p := NewPool(time.Minute, WithClock(func() time.Time { return now }), WithAdminFactory(func(c Connection) (Admin, error) {
+		made = append(made, c)
+		return NewAdmin(c)
+	}))
+	defer p.Close()
+	conn := Connection{BootstrapServers: []string{"127.0.0.1:1"}, SASL: &SASL{Mechanism: "PLAIN", Username: "u", Password: "old"}}
+	a, _ := p.Get("pc", conn)
+	b, _ := p.Get("pc", conn)
+	if a != b || len(made) != 1 {
+		t.Fatalf("same settings must reuse the client: %d clients made", len(made))
+	}
+	rotated := conn
+	rotated.SASL = &SASL{Mechanism: "PLAIN", Username: "u", Password: "new"}
+	c, _ := p.Get("pc", rotated)
+	if c == a || len(made) != 2 || made[1].SASL.Password != "new" {
+		t.Fatalf("a rotated password must replace the client: %d clients made", len(made))
+	}
+	now = now.Add(idlePolls*time.Minute + time.Second)
+	if _, err := p.Get("other", Connection{BootstrapServers: []string{"127.0.0.1:2"}}); err != nil {
+		t.Fatal(err)
+	}
+	p.mu.Lock()
+	_, kept := p.clusters["pc"]
+	p.mu.Unlock()
+	if kept {
+		t.Error("an idle cluster client must be closed and dropped")
+	}
+}
