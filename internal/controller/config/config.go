@@ -41,6 +41,6 @@ func setup(mgr ctrl.Manager, o controller.Options, name string, of resource.Obje
 		Named(name).
 		WithOptions(o.ForControllerRuntime()).
 		For(of).
-		Watches(usage, &resource.EnqueueRequestForProviderConfig{}).
+		Watches(usage, &resource.EnqueueRequestForProviderConfig{Kind: kinds.Config.Kind}).
 		Complete(r)
 }

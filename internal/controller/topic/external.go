@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -61,12 +62,16 @@ func (c *Connector) Connect(ctx context.Context, cr *v1alpha1.RivvenTopic) (mana
 	if err != nil {
 		return nil, fmt.Errorf("cannot connect to %s: %w", key, err)
 	}
-	return &External{Cluster: cl}, nil
+	return &External{Cluster: cl, BootstrapServers: strings.Join(conn.BootstrapServers, ",")}, nil
 }
 
 // External manages one topic through its cluster's shared client.
 type External struct {
 	Cluster *kafka.Cluster
+	// BootstrapServers are published, with the topic name, to the
+	// resource's connection Secret when writeConnectionSecretToRef is set,
+	// so applications can read where their topic lives. Neither is secret.
+	BootstrapServers string
 }
 
 // Disconnect implements managed.TypedExternalClient. Clients are shared and
@@ -133,6 +138,10 @@ func (e *External) Observe(ctx context.Context, cr *v1alpha1.RivvenTopic) (manag
 		ResourceExists:   true,
 		ResourceUpToDate: plan.Empty(),
 		Diff:             plan.Summary(),
+		ConnectionDetails: managed.ConnectionDetails{
+			"topic":            []byte(name),
+			"bootstrapServers": []byte(e.BootstrapServers),
+		},
 	}, nil
 }
 

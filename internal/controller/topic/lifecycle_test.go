@@ -80,6 +80,18 @@ func TestCreateObserveDelete(t *testing.T) {
 	if c := cr.GetCondition(xpv2.TypeReady); c.Status != "True" {
 		t.Errorf("Ready = %v, want True", c.Status)
 	}
+	obs, err := e.reconcile(cr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantDetails := map[string]string{"topic": "orders-events", "bootstrapServers": strings.Join(e.cluster.ListenAddrs(), ",")}
+	gotDetails := map[string]string{}
+	for k, v := range obs.ConnectionDetails {
+		gotDetails[k] = string(v)
+	}
+	if diff := cmp.Diff(wantDetails, gotDetails); diff != "" {
+		t.Errorf("connection details -want +got:\n%s", diff)
+	}
 
 	now := metav1.Now()
 	cr.SetDeletionTimestamp(&now)
@@ -98,7 +110,7 @@ func TestCreateObserveDelete(t *testing.T) {
 			t.Errorf("ACLs left after delete: %+v", r.Described)
 		}
 	}
-	obs, err := e.reconcile(cr)
+	obs, err = e.reconcile(cr)
 	if err != nil || obs.ResourceExists {
 		t.Errorf("after delete: exists=%v err=%v, want gone", obs.ResourceExists, err)
 	}
