@@ -49,6 +49,9 @@ build: ## Build the function and provider binaries into bin/.
 unit: ## Run only the fast unit tests (no external binaries).
 	go test $(GO_TEST_FLAGS) $$(go list ./... | grep -v '/test/')
 
+# Targets of the packaging, end-to-end and benchmark tiers live beside their scripts.
+include $(sort $(wildcard hack/mk/*.mk))
+
 ##@ Tools (built from the Go module proxy into bin/, cached)
 
 .PHONY: tools
