@@ -72,7 +72,10 @@ func ReadCluster(name, namespace string, obj *unstructured.Unstructured) Cluster
 	switch {
 	case status != "True":
 		c.Reason = ReasonClusterNotReady
-		c.Message = fmt.Sprintf("RivvenCluster %s/%s is not Ready (phase %q, reason %q: %s)", namespace, name, phase, reason, message)
+		c.Message = fmt.Sprintf("RivvenCluster %s/%s is not Ready (phase %q, reason %q)", namespace, name, phase, reason)
+		if message != "" {
+			c.Message += ": " + message
+		}
 	case len(c.BootstrapServers) == 0:
 		c.Reason = ReasonClusterNotReady
 		c.Message = fmt.Sprintf("RivvenCluster %s/%s is Ready but has not published status.bootstrapServers", namespace, name)
