@@ -2,6 +2,7 @@ package connect
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
@@ -128,7 +129,7 @@ func Compose(in Input) (Output, error) {
 		status["phase"] = PhaseProvisioning
 	}
 	status["readyReplicas"] = readyReplicas(in.Observed)
-	status["bootstrapServers"] = joinServers(servers)
+	status["bootstrapServers"] = strings.Join(servers, ",")
 	status["configHash"] = objs.ConfigHash
 	return Output{Desired: desired, Status: status, Warnings: warnings}, nil
 }
@@ -157,15 +158,4 @@ func readyReplicas(observed map[resource.Name]resource.ObservedComposed) int64 {
 		return 0
 	}
 	return n
-}
-
-func joinServers(s []string) string {
-	out := ""
-	for i, v := range s {
-		if i > 0 {
-			out += ","
-		}
-		out += v
-	}
-	return out
 }
