@@ -1,0 +1,62 @@
+package benchfloor
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"google.golang.org/protobuf/testing/protocmp"
+
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+)
+
+// BenchmarkNoop is the floor of the smallest call: the minimal
+// RivvenCluster, nothing observed, through the gRPC path.
+func BenchmarkNoop(b *testing.B) {
+	xr, err := Object("../../../examples/cluster/minimal.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	req, err := Request(xr, nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	loop(b, Serve(b, Noop{}), req)
+}
+
+// TestServeRoundTrip proves the in-process path carries a request to the
+// function and its response back intact, so benchmarks measure real calls.
+func TestServeRoundTrip(t *testing.T) {
+	xr := map[string]any{"apiVersion": "rivven.io/v1alpha1", "kind": "RivvenCluster", "metadata": map[string]any{"name": "a"}}
+	desired, err := Resource(map[string]any{"kind": "ConfigMap"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := Request(xr, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Desired.Resources = map[string]*fnv1.Resource{"cm": desired}
+	rsp, err := Serve(t, Noop{}).RunFunction(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(req.GetDesired(), rsp.GetDesired(), protocmp.Transform()); d != "" {
+		t.Errorf("desired state after the round trip (-sent +received):\n%s", d)
+	}
+	if rsp.GetMeta().GetTag() != "bench" {
+		t.Errorf("tag = %q, want the request's", rsp.GetMeta().GetTag())
+	}
+}
+
+func TestObservedNeedsResourceName(t *testing.T) {
+	named := map[string]any{"metadata": map[string]any{"name": "x", "annotations": map[string]any{annotationResourceName: "svc"}}}
+	unnamed := map[string]any{"metadata": map[string]any{"name": "y"}}
+	got, err := Observed([]map[string]any{named})
+	if err != nil || len(got) != 1 || got["svc"] == nil {
+		t.Errorf("Observed(named) = %v, %v; want one resource keyed svc", got, err)
+	}
+	if _, err := Observed([]map[string]any{named, unnamed}); err == nil {
+		t.Error("Observed accepted an object without the composition-resource-name annotation")
+	}
+}
