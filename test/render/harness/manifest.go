@@ -58,6 +58,9 @@ type Case struct {
 	IncludeFullXR bool `json:"includeFullXR,omitempty"`
 	// Golden is the expected output, relative to test/render/.
 	Golden string `json:"golden,omitempty"`
+	// Redact lists fields that are random by design; the golden test
+	// compares them as present but not by value.
+	Redact []Redaction `json:"redact,omitempty"`
 }
 
 var caseName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
@@ -110,6 +113,11 @@ func (m *Manifest) validate() error {
 			return fmt.Errorf("cases[%d].composition is required", i)
 		case c.Functions == "":
 			return fmt.Errorf("cases[%d].functions is required", i)
+		}
+		for j, r := range c.Redact {
+			if r.Kind == "" || r.Name == "" || r.Field == "" {
+				return fmt.Errorf("cases[%d].redact[%d] needs kind, name and field", i, j)
+			}
 		}
 		names[c.Name] = true
 	}
