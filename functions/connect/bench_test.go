@@ -1,0 +1,91 @@
+package connect_test
+
+import (
+	"fmt"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/runtime"
+
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+
+	"github.com/rivven/crossplane-rivven/functions/connect"
+	"github.com/rivven/crossplane-rivven/functions/internal/benchfloor"
+)
+
+// BenchmarkRivvenConnect measures a RivvenConnect reconcile through the gRPC
+// path against a no-op function given the same request (metric x-floor;
+// target: at most 10 for 50 sources and 50 sinks). Every case is the
+// steady state: the RivvenCluster it references is Running and required,
+// and the render example's composed resources are observed.
+//
+//   - cdc-pipeline: the seed example.
+//   - 32+32: the most connectors the schema admits (32 sources, 32 sinks).
+//   - 50+50: 50 sources and 50 sinks, beyond what admission allows; the
+//     function composes it all the same, so it bounds the cost.
+func BenchmarkRivvenConnect(b *testing.B) {
+	seed, err := benchfloor.Object("../../examples/connect/cdc-pipeline.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cl, err := benchfloor.Object("../../examples/render/connect/required-production.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	objs, err := benchfloor.Objects("../../examples/render/connect/observed-cdc-pipeline.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	observed, err := benchfloor.Observed(objs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		xr   map[string]any
+	}{
+		{name: "cdc-pipeline", xr: seed},
+		{name: "32+32", xr: scaled(b, seed, 32, 32)},
+		{name: "50+50", xr: scaled(b, seed, 50, 50)},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			req, err := benchfloor.Request(c.xr, observed, map[string][]map[string]any{connect.RequiredCluster: {cl}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			benchfloor.Compare(b, &connect.Function{}, req)
+		})
+	}
+}
+
+// scaled copies the seed with its connectors repeated: sources cycle over
+// the seed's sources, sinks over its sinks (typed S3 and stdout, generic
+// custom), each with its own name, topic, slot and consumer group so the
+// pipeline stays valid.
+func scaled(b *testing.B, seed map[string]any, sources, sinks int) map[string]any {
+	b.Helper()
+	xr := runtime.DeepCopyJSON(seed)
+	spec := xr["spec"].(map[string]any)
+	src := spec["sources"].([]any)
+	snk := spec["sinks"].([]any)
+	var outSrc, outSnk []any
+	for i := range sources {
+		s := runtime.DeepCopyJSONValue(src[i%len(src)]).(map[string]any)
+		s["name"] = fmt.Sprintf("source-%02d", i)
+		s["topic"] = fmt.Sprintf("cdc.events.%02d", i)
+		if pg, ok := s["postgresCdc"].(map[string]any); ok {
+			pg["slotName"] = fmt.Sprintf("rivven_cdc_slot_%02d", i)
+		}
+		outSrc = append(outSrc, s)
+	}
+	for i := range sinks {
+		s := runtime.DeepCopyJSONValue(snk[i%len(snk)]).(map[string]any)
+		s["name"] = fmt.Sprintf("sink-%02d", i)
+		s["topics"] = []any{fmt.Sprintf("cdc.events.%02d", i%max(sources, 1))}
+		s["consumerGroup"] = fmt.Sprintf("group-%02d", i)
+		outSnk = append(outSnk, s)
+	}
+	spec["sources"], spec["sinks"] = outSrc, outSnk
+	return xr
+}
+
+var _ fnv1.FunctionRunnerServiceServer = &connect.Function{}
