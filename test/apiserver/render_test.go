@@ -59,11 +59,14 @@ func TestRenderedOutputAdmitted(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			checked := 0
+			defer func() { t.Logf("%d composed resources admitted or reported", checked) }()
 			for _, o := range objs {
 				if notComposed(o, xrKinds) {
 					continue
 				}
 				total++
+				checked++
 				if err := place(o, ns); err != nil {
 					t.Errorf("%s: %v", describe(o), err)
 					continue
