@@ -101,6 +101,11 @@ func start() (*envtest.Environment, error) {
 		return nil, err
 	}
 
+	// envtest prefers $KUBEBUILDER_ASSETS over BinaryAssetsDirectory; make
+	// both name the directory checked above.
+	if err := os.Setenv("KUBEBUILDER_ASSETS", assets); err != nil {
+		return nil, err
+	}
 	env := &envtest.Environment{
 		BinaryAssetsDirectory: assets,
 		// envtest passes --unsafe-no-fsync to etcd only when etcd lists the flag,
