@@ -57,8 +57,8 @@ func toNode(v any) (*yaml.Node, error) {
 	case map[string]any:
 		n := &yaml.Node{Kind: yaml.MappingNode}
 		for _, k := range slices.Sorted(maps.Keys(t)) {
-			kn := &yaml.Node{}
-			if err := kn.Encode(k); err != nil {
+			kn, err := scalarNode(k)
+			if err != nil {
 				return nil, err
 			}
 			vn, err := toNode(t[k])
@@ -81,8 +81,8 @@ func toNode(v any) (*yaml.Node, error) {
 	case []string:
 		n := &yaml.Node{Kind: yaml.SequenceNode}
 		for _, e := range t {
-			en := &yaml.Node{}
-			if err := en.Encode(e); err != nil {
+			en, err := scalarNode(e)
+			if err != nil {
 				return nil, err
 			}
 			n.Content = append(n.Content, en)
@@ -103,11 +103,7 @@ func toNode(v any) (*yaml.Node, error) {
 		}
 		return toNode(f)
 	case string, bool, int, int32, int64, uint32, uint64, float64:
-		n := &yaml.Node{}
-		if err := n.Encode(t); err != nil {
-			return nil, err
-		}
-		return n, nil
+		return scalarNode(t)
 	default:
 		return nil, fmt.Errorf("unsupported value of type %T", v)
 	}
