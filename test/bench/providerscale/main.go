@@ -43,7 +43,7 @@ func main() {
 	flag.StringVar(&o.crds, "crds", "package/crds", "directory of the provider's CRDs")
 	flag.StringVar(&ns, "n", "100,1000", "comma-separated numbers of RivvenTopics, one table row each")
 	flag.IntVar(&o.clusters, "clusters", 1, "Kafka clusters (ProviderConfigs) the topics are spread over")
-	flag.DurationVar(&o.poll, "poll", 20*time.Second, "provider --poll")
+	flag.DurationVar(&o.poll, "poll", 20*time.Second, "provider --poll, raised for large N to 2N/rate seconds (see pollFor)")
 	flag.IntVar(&o.rate, "rate", 100, "provider --max-reconcile-rate")
 	flag.IntVar(&o.polls, "polls", 3, "steady-state poll intervals to count requests over")
 	flag.IntVar(&o.runs, "runs", 1, "runs per N; the table shows each run's figures and their median")
@@ -89,12 +89,12 @@ func run(o options) error {
 	}
 	defer cp.stop()
 
-	fmt.Printf("provider %s --poll=%s --max-reconcile-rate=%d; %d cluster(s); requests counted over %d polls; logs in %s\n",
+	fmt.Printf("provider %s --poll>=%s --max-reconcile-rate=%d; %d cluster(s); requests counted over %d polls; logs in %s\n",
 		o.provider, o.poll, o.rate, o.clusters, o.polls, work)
 	var results []result
 	for _, n := range o.ns {
 		for r := 1; r <= o.runs; r++ {
-			ctx, cancel := context.WithTimeout(context.Background(), o.timeout+o.poll*time.Duration(o.polls+4)+5*time.Minute)
+			ctx, cancel := context.WithTimeout(context.Background(), o.timeout+pollFor(o, n)*time.Duration(o.polls+4)+5*time.Minute)
 			res, err := measure(ctx, cp, o, n, r, work)
 			cancel()
 			if err != nil {

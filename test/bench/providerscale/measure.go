@@ -25,6 +25,17 @@ type result struct {
 	steadyCPU   time.Duration // provider CPU per steady-state poll
 	cpu         time.Duration // provider CPU over the whole run
 	rssKiB      int64         // provider peak RSS
+	poll        time.Duration // the provider's --poll in this run
+}
+
+// pollFor is the poll interval for n topics: at least -poll, and long
+// enough that the provider can reconcile every topic twice per interval at
+// its reconcile rate. A provider polled faster than its rate allows never
+// reaches a steady state: its queue only grows, and objects from its
+// initial list, queued at low priority, wait behind the requeues forever.
+func pollFor(o options, n int) time.Duration {
+	need := time.Duration(2*n/o.rate) * time.Second
+	return max(o.poll, need)
 }
 
 func (r result) oneLine() string {
@@ -34,7 +45,8 @@ func (r result) oneLine() string {
 }
 
 func measure(ctx context.Context, cp *controlPlane, o options, n, run int, work string) (res result, err error) {
-	res = result{n: n, clusters: o.clusters}
+	res = result{n: n, clusters: o.clusters, poll: pollFor(o, n)}
+	o.poll = res.poll
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("bench-%d-%d", n, run)}}
 	if err := cp.kube.Create(ctx, ns); err != nil {
 		return res, err
@@ -188,8 +200,11 @@ feed:
 	}
 }
 
-// waitReady lists the namespace's RivvenTopics until all n are Ready.
+// waitReady lists the namespace's RivvenTopics until all n are Ready. A
+// list of thousands of objects is heavy work for the API server the
+// provider shares, so the interval grows with n: one second per thousand.
 func waitReady(ctx context.Context, kube client.Client, p *provider, ns string, n int, timeout time.Duration) error {
+	every := max(time.Second, time.Duration(n)*time.Millisecond)
 	deadline := time.Now().Add(timeout)
 	for {
 		ready, err := countReady(ctx, kube, ns)
@@ -205,7 +220,7 @@ func waitReady(ctx context.Context, kube client.Client, p *provider, ns string, 
 		if time.Now().After(deadline) {
 			return fmt.Errorf("%d of %d RivvenTopics Ready after %s; provider log %s", ready, n, timeout, p.log)
 		}
-		if err := sleep(ctx, time.Second); err != nil {
+		if err := sleep(ctx, every); err != nil {
 			return err
 		}
 	}

@@ -10,9 +10,9 @@ import (
 // printTable writes one Markdown row per run and, with several runs, one
 // median row per N (each column's median on its own).
 func printTable(w io.Writer, rs []result, o options) {
-	fmt.Fprintf(w, "\nprovider-rivven, %d cluster(s), --poll=%s --max-reconcile-rate=%d, requests averaged over %d polls\n\n", o.clusters, o.poll, o.rate, o.polls)
-	fmt.Fprintln(w, "| N topics | run | created (s) | all Ready (s) | admin requests / poll | per cluster | by request | reconciles / poll | CPU / poll (s) | CPU total (s) | peak RSS (MiB) |")
-	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---|---:|---:|---:|---:|")
+	fmt.Fprintf(w, "\nprovider-rivven, %d cluster(s), --max-reconcile-rate=%d, requests averaged over %d polls\n\n", o.clusters, o.rate, o.polls)
+	fmt.Fprintln(w, "| N topics | run | poll | created (s) | all Ready (s) | admin requests / poll | per cluster | by request | reconciles / poll | CPU / poll (s) | CPU total (s) | peak RSS (MiB) |")
+	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|")
 	byN := map[int][]result{}
 	var order []int
 	for i, r := range rs {
@@ -27,7 +27,7 @@ func printTable(w io.Writer, rs []result, o options) {
 	}
 	for _, n := range order {
 		runs := byN[n]
-		m := result{n: n, clusters: runs[0].clusters, perPoll: requests{}}
+		m := result{n: n, clusters: runs[0].clusters, poll: runs[0].poll, perPoll: requests{}}
 		m.create = medianDur(runs, func(r result) time.Duration { return r.create })
 		m.ready = medianDur(runs, func(r result) time.Duration { return r.ready })
 		m.steadyCPU = medianDur(runs, func(r result) time.Duration { return r.steadyCPU })
@@ -49,8 +49,8 @@ func printTable(w io.Writer, rs []result, o options) {
 
 func row(w io.Writer, r result, run, by string) {
 	t := r.perPoll.total()
-	fmt.Fprintf(w, "| %d | %s | %.1f | %.1f | %d | %.1f | %s | %.0f | %.2f | %.1f | %.1f |\n",
-		r.n, run, r.create.Seconds(), r.ready.Seconds(), t, float64(t)/float64(r.clusters), by,
+	fmt.Fprintf(w, "| %d | %s | %s | %.1f | %.1f | %d | %.1f | %s | %.0f | %.2f | %.1f | %.1f |\n",
+		r.n, run, r.poll, r.create.Seconds(), r.ready.Seconds(), t, float64(t)/float64(r.clusters), by,
 		r.reconciles, r.steadyCPU.Seconds(), r.cpu.Seconds(), float64(r.rssKiB)/1024)
 }
 
