@@ -2,6 +2,7 @@ package benchfloor
 
 import (
 	"context"
+	"syscall"
 	"testing"
 	"time"
 
@@ -13,6 +14,11 @@ import (
 // Unit is the name of the ratio metric: the function's time per round trip
 // divided by the no-op function's time for the same request.
 const Unit = "x-floor"
+
+// UnitCPU is the same ratio of CPU time (user and system, client and server
+// together, garbage collection included). On a machine shared with other
+// work, wall time includes waiting for a core; CPU time does not.
+const UnitCPU = "x-floor-cpu"
 
 // Compare benchmarks one request twice over the gRPC path: sub-benchmark
 // "noop" sends it to Noop, "replay" to Replay with srv's response, and
@@ -37,57 +43,75 @@ func Compare(b *testing.B, srv fnv1.FunctionRunnerServiceServer, req *fnv1.RunFu
 		}
 	}
 
-	var floor time.Duration
+	var floor, floorCPU time.Duration
 	b.Run("noop", func(b *testing.B) {
-		floor = loop(b, noop, req)
+		floor, floorCPU = loop(b, noop, req)
 	})
 	// What serialization alone costs: a function that answers instantly
 	// with the very response srv composes. Its x-floor is the least any
 	// implementation of srv could reach over this protocol.
 	b.Run("replay", func(b *testing.B) {
-		per := loop(b, Serve(b, Replay{Response: rsp}), req)
+		per, cpu := loop(b, Serve(b, Replay{Response: rsp}), req)
 		if floor > 0 {
 			b.ReportMetric(float64(per)/float64(floor), Unit)
+			b.ReportMetric(float64(cpu)/float64(floorCPU), UnitCPU)
 		}
 	})
 	b.Run("function", func(b *testing.B) {
-		per := loop(b, fn, req)
+		per, cpu := loop(b, fn, req)
 		if floor == 0 {
 			// Only the function's sub-benchmark was selected (-bench
 			// .../function): time the floor now, as many calls, outside
 			// the benchmark's timer (b.Loop has stopped it). A nested
 			// testing.Benchmark would deadlock on the benchmark lock.
-			floor = timeCalls(b, noop, req, b.N)
+			floor, floorCPU = timeCalls(b, noop, req, b.N)
 		}
 		b.ReportMetric(float64(per)/float64(floor), Unit)
+		b.ReportMetric(float64(cpu)/float64(floorCPU), UnitCPU)
 	})
 }
 
 // loop calls c with req until the benchmark has enough samples and returns
-// the time per call.
-func loop(b *testing.B, c fnv1.FunctionRunnerServiceClient, req *fnv1.RunFunctionRequest) time.Duration {
+// the wall and CPU time per call.
+func loop(b *testing.B, c fnv1.FunctionRunnerServiceClient, req *fnv1.RunFunctionRequest) (wall, cpu time.Duration) {
 	b.ReportAllocs()
 	ctx := context.Background()
 	var rsp *fnv1.RunFunctionResponse
+	var cpu0 time.Duration
 	for b.Loop() {
+		if cpu0 == 0 {
+			// b.Loop runs once: its timer starts with the first call.
+			cpu0 = processCPU()
+		}
 		var err error
 		if rsp, err = c.RunFunction(ctx, req); err != nil {
 			b.Fatalf("RunFunction: %v", err)
 		}
 	}
+	cpu = (processCPU() - cpu0) / time.Duration(b.N)
 	b.ReportMetric(float64(proto.Size(req)), "req-B")
 	b.ReportMetric(float64(proto.Size(rsp)), "rsp-B")
-	return b.Elapsed() / time.Duration(b.N)
+	b.ReportMetric(float64(cpu.Nanoseconds()), "cpu-ns/op")
+	return b.Elapsed() / time.Duration(b.N), cpu
 }
 
-// timeCalls returns the mean time of n calls of c with req.
-func timeCalls(b *testing.B, c fnv1.FunctionRunnerServiceClient, req *fnv1.RunFunctionRequest, n int) time.Duration {
+// processCPU is this process's user and system CPU time so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// timeCalls returns the mean wall and CPU time of n calls of c with req.
+func timeCalls(b *testing.B, c fnv1.FunctionRunnerServiceClient, req *fnv1.RunFunctionRequest, n int) (wall, cpu time.Duration) {
 	ctx := context.Background()
-	start := time.Now()
+	start, cpu0 := time.Now(), processCPU()
 	for range n {
 		if _, err := c.RunFunction(ctx, req); err != nil {
 			b.Fatalf("RunFunction: %v", err)
 		}
 	}
-	return time.Since(start) / time.Duration(n)
+	return time.Since(start) / time.Duration(n), (processCPU() - cpu0) / time.Duration(n)
 }
