@@ -88,6 +88,9 @@ func kubectl(kubeconfig string, args ...string) error {
 	bin := "kubectl"
 	if _, err := os.Stat("bin/kubectl"); err == nil {
 		bin = "bin/kubectl"
+	} else if _, err := exec.LookPath("kubectl"); err != nil {
+		fmt.Printf("kubectl is not installed; skipping `kubectl %s`\n", joinArgs(args))
+		return nil
 	}
 	fmt.Printf("$ kubectl %s\n", joinArgs(args))
 	cmd := exec.Command(bin, append([]string{"--kubeconfig", kubeconfig}, args...)...)
