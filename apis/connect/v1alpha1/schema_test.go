@@ -1,29 +1,15 @@
 package v1alpha1_test
 
 import (
-	"context"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
-	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
 	extv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	extvalidation "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/validation"
-	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
-	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel"
-	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/defaulting"
-	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/listtype"
-	apivalidation "k8s.io/apiextensions-apiserver/pkg/apiserver/validation"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	utiljson "k8s.io/apimachinery/pkg/util/json"
-	"k8s.io/apimachinery/pkg/util/validation/field"
-	celconfig "k8s.io/apiserver/pkg/apis/cel"
-	"sigs.k8s.io/yaml"
+
+	"github.com/rivven/crossplane-rivven/apis/internal/schematest"
 
 	// The schema is generated from this package's source in a subprocess;
 	// importing it ties the test cache to that source.
@@ -35,111 +21,7 @@ import (
 // otherwise the CRD controller-gen produces from these Go types right now
 // (bin/controller-gen, built by make tools). Both carry the same
 // openAPIV3Schema for spec and status.
-const xrdPath = "package/xrds/rivven.io_rivvenconnects.yaml"
-
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("cannot find the repository root (go.mod)")
-		}
-		dir = parent
-	}
-}
-
-var (
-	schemaOnce sync.Once
-	schemaVal  *extv1.JSONSchemaProps
-	schemaErr  string
-)
-
-// loadSchema reads the schema once per test binary: generating it takes
-// seconds.
-func loadSchema(t *testing.T) *extv1.JSONSchemaProps {
-	t.Helper()
-	schemaOnce.Do(func() { schemaVal, schemaErr = readSchema(repoRoot(t)) })
-	if schemaErr != "" {
-		t.Fatal(schemaErr)
-	}
-	return schemaVal.DeepCopy()
-}
-
-func readSchema(root string) (*extv1.JSONSchemaProps, string) {
-	if b, err := os.ReadFile(filepath.Join(root, xrdPath)); err == nil {
-		var xrd struct {
-			Spec struct {
-				Versions []struct {
-					Name   string `json:"name"`
-					Schema struct {
-						OpenAPIV3Schema extv1.JSONSchemaProps `json:"openAPIV3Schema"`
-					} `json:"schema"`
-				} `json:"versions"`
-			} `json:"spec"`
-		}
-		if err := yaml.Unmarshal(b, &xrd); err != nil {
-			return nil, fmt.Sprintf("cannot parse %s: %v", xrdPath, err)
-		}
-		for _, v := range xrd.Spec.Versions {
-			if v.Name == "v1alpha1" {
-				return &v.Schema.OpenAPIV3Schema, ""
-			}
-		}
-		return nil, xrdPath + " has no v1alpha1 version"
-	}
-	gen := filepath.Join(root, "bin", "controller-gen")
-	if _, err := os.Stat(gen); err != nil {
-		return nil, "neither " + xrdPath + " nor bin/controller-gen exists; run make generate or make tools"
-	}
-	out, err := os.MkdirTemp("", "connect-crd")
-	if err != nil {
-		return nil, err.Error()
-	}
-	defer os.RemoveAll(out)                                                                           //nolint:errcheck // Best-effort cleanup of a temp dir.
-	cmd := exec.Command(gen, "crd:crdVersions=v1", "paths=./apis/connect/...", "output:crd:dir="+out) //nolint:gosec // Fixed tool path.
-	cmd.Dir = root
-	if b, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Sprintf("controller-gen: %v\n%s", err, b)
-	}
-	b, err := os.ReadFile(filepath.Join(out, "rivven.io_rivvenconnects.yaml"))
-	if err != nil {
-		return nil, err.Error()
-	}
-	crd := &extv1.CustomResourceDefinition{}
-	if err := yaml.Unmarshal(b, crd); err != nil {
-		return nil, err.Error()
-	}
-	return crd.Spec.Versions[0].Schema.OpenAPIV3Schema, ""
-}
-
-// fullSchema wraps the composite schema the way Crossplane serves it: with
-// apiVersion, kind and metadata at the root.
-func fullSchema(s *extv1.JSONSchemaProps) *extv1.JSONSchemaProps {
-	out := s.DeepCopy()
-	if out.Properties == nil {
-		out.Properties = map[string]extv1.JSONSchemaProps{}
-	}
-	out.Properties["apiVersion"] = extv1.JSONSchemaProps{Type: "string"}
-	out.Properties["kind"] = extv1.JSONSchemaProps{Type: "string"}
-	out.Properties["metadata"] = extv1.JSONSchemaProps{Type: "object"}
-	return out
-}
-
-func internal(t *testing.T, s *extv1.JSONSchemaProps) *apiextensions.JSONSchemaProps {
-	t.Helper()
-	out := &apiextensions.JSONSchemaProps{}
-	if err := extv1.Convert_v1_JSONSchemaProps_To_apiextensions_JSONSchemaProps(s, out, nil); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
+var rivvenConnects = schematest.XRD("rivven.io_rivvenconnects.yaml") //nolint:gochecknoglobals // Names a file.
 
 // lookup walks a dotted path of property names; "[]" steps into items,
 // "{}" into additionalProperties.
@@ -225,7 +107,7 @@ var seedEnums = map[string][]string{ //nolint:gochecknoglobals // Test table.
 }
 
 func TestSchemaHasEverySeedField(t *testing.T) {
-	s := loadSchema(t)
+	s := rivvenConnects.OpenAPI(t)
 	for base, fields := range seedFields {
 		for _, f := range fields {
 			if _, ok := lookup(s, base+"."+f); !ok {
@@ -265,90 +147,18 @@ func TestSchemaHasEverySeedField(t *testing.T) {
 // TestSchemaIsAValidCRD runs the API server's own CRD validation, which
 // compiles every CEL rule and checks its estimated cost against the limits.
 func TestSchemaIsAValidCRD(t *testing.T) {
-	s := fullSchema(loadSchema(t))
-	crd := &extv1.CustomResourceDefinition{
-		ObjectMeta: metav1.ObjectMeta{Name: "rivvenconnects.rivven.io"},
-		Spec: extv1.CustomResourceDefinitionSpec{
-			Group: "rivven.io",
-			Names: extv1.CustomResourceDefinitionNames{Plural: "rivvenconnects", Singular: "rivvenconnect", Kind: "RivvenConnect", ListKind: "RivvenConnectList"},
-			Scope: extv1.NamespaceScoped,
-			Versions: []extv1.CustomResourceDefinitionVersion{{
-				Name: "v1alpha1", Served: true, Storage: true,
-				Schema:       &extv1.CustomResourceValidation{OpenAPIV3Schema: s},
-				Subresources: &extv1.CustomResourceSubresources{Status: &extv1.CustomResourceSubresourceStatus{}},
-			}},
-		},
-		Status: extv1.CustomResourceDefinitionStatus{StoredVersions: []string{"v1alpha1"}},
-	}
-	in := &apiextensions.CustomResourceDefinition{}
-	if err := extv1.Convert_v1_CustomResourceDefinition_To_apiextensions_CustomResourceDefinition(crd, in, nil); err != nil {
-		t.Fatal(err)
-	}
-	if errs := extvalidation.ValidateCustomResourceDefinition(context.Background(), in); len(errs) > 0 {
+	if errs := rivvenConnects.ValidateCRD(t); len(errs) > 0 {
 		t.Fatalf("the API server would reject the schema:\n%v", errs.ToAggregate())
 	}
 }
 
-// admit validates obj the way the API server admits a create: defaults,
-// OpenAPI, list-type uniqueness, then CEL rules.
-func admit(t *testing.T, obj map[string]any) field.ErrorList {
-	t.Helper()
-	s := fullSchema(loadSchema(t))
-	is := internal(t, s)
-	ss, err := structuralschema.NewStructural(is)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defaulting.Default(obj, ss)
-	v, _, err := apivalidation.NewSchemaValidator(is)
-	if err != nil {
-		t.Fatal(err)
-	}
-	errs := apivalidation.ValidateCustomResource(nil, obj, v)
-	errs = append(errs, listtype.ValidateListSetsAndMaps(nil, ss, obj)...)
-	celErrs, _ := cel.NewValidator(ss, true, celconfig.PerCallLimit).Validate(context.Background(), nil, ss, obj, nil, celconfig.RuntimeCELCostBudget)
-	return append(errs, celErrs...)
-}
-
-func readYAML(t *testing.T, path string) map[string]any {
-	t.Helper()
-	b, err := os.ReadFile(path) //nolint:gosec // Test fixtures.
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The API server decodes integral JSON numbers as int64; CEL needs
-	// them that way.
-	j, err := yaml.YAMLToJSON(b)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	obj := map[string]any{}
-	if err := utiljson.Unmarshal(j, &obj); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return obj
-}
-
 func TestExamplesAreAdmitted(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(repoRoot(t), "examples", "connect", "*.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatal("no examples under examples/connect")
-	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			if errs := admit(t, readYAML(t, f)); len(errs) > 0 {
-				t.Errorf("rejected:\n%v", errs.ToAggregate())
-			}
-		})
-	}
+	rivvenConnects.AdmitFiles(t, "examples/connect/*.yaml")
 }
 
 func TestSeedDefaults(t *testing.T) {
-	obj := readYAML(t, filepath.Join(repoRoot(t), "examples", "connect", "cdc-pipeline.yaml"))
-	if errs := admit(t, obj); len(errs) > 0 {
+	obj := schematest.ReadFile(t, filepath.Join(schematest.Root(t), "examples", "connect", "cdc-pipeline.yaml"))
+	if errs := rivvenConnects.Admit(t, obj); len(errs) > 0 {
 		t.Fatal(errs.ToAggregate())
 	}
 	spec := obj["spec"].(map[string]any)
@@ -445,9 +255,9 @@ func TestAdmissionRejects(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			obj := readYAML(t, filepath.Join(repoRoot(t), "examples", "connect", "cdc-pipeline.yaml"))
+			obj := schematest.ReadFile(t, filepath.Join(schematest.Root(t), "examples", "connect", "cdc-pipeline.yaml"))
 			tc.mutate(obj["spec"].(map[string]any))
-			errs := admit(t, obj)
+			errs := rivvenConnects.Admit(t, obj)
 			if len(errs) == 0 {
 				t.Fatalf("admitted; want an error containing %q", tc.want)
 			}
@@ -473,7 +283,7 @@ func sink(spec map[string]any, i int) map[string]any {
 const corpusDir = "test/apiserver/corpus/rivvenconnect"
 
 func TestInvalidCorpus(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(repoRoot(t), corpusDir, "*.yaml"))
+	files, err := filepath.Glob(filepath.Join(schematest.Root(t), corpusDir, "*.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -500,7 +310,7 @@ func TestInvalidCorpus(t *testing.T) {
 			if fieldWant == "" {
 				t.Fatal("no '# field:' header")
 			}
-			errs := admit(t, readYAML(t, f))
+			errs := rivvenConnects.Admit(t, schematest.ReadFile(t, f))
 			if len(errs) == 0 {
 				t.Fatalf("admitted; want a rejection naming %s", fieldWant)
 			}
@@ -541,5 +351,5 @@ func TestInvalidCorpus(t *testing.T) {
 			walk(s.AdditionalProperties.Schema)
 		}
 	}
-	walk(loadSchema(t))
+	walk(rivvenConnects.OpenAPI(t))
 }

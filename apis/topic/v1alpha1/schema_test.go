@@ -1,27 +1,13 @@
 package v1alpha1_test
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
-	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
-	extv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	extvalidation "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/validation"
-	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
-	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel"
-	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/defaulting"
-	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/listtype"
-	apivalidation "k8s.io/apiextensions-apiserver/pkg/apiserver/validation"
-	utiljson "k8s.io/apimachinery/pkg/util/json"
-	"k8s.io/apimachinery/pkg/util/validation/field"
-	celconfig "k8s.io/apiserver/pkg/apis/cel"
-	"sigs.k8s.io/yaml"
+	"github.com/rivven/crossplane-rivven/apis/internal/schematest"
 
 	// The CRD is generated from this package's source in a subprocess;
 	// importing it ties the test cache to that source.
@@ -30,86 +16,16 @@ import (
 
 // The CRD under test is package/crds when `make generate` has run, else the
 // one controller-gen generates from the Go types now.
-const crdFile = "rivven.io_rivventopics.yaml"
-
-var (
-	crdOnce sync.Once
-	crdV    *extv1.CustomResourceDefinition
-	crdErr  error
-)
-
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for ; dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-	}
-	t.Fatal("no go.mod above the test directory")
-	return ""
-}
-
-func loadCRD(root string) (*extv1.CustomResourceDefinition, error) {
-	b, err := os.ReadFile(filepath.Join(root, "package", "crds", crdFile))
-	if err != nil {
-		out, err := os.MkdirTemp("", "topic-crd")
-		if err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(out)                                                                                                                  //nolint:errcheck // Best-effort cleanup.
-		cmd := exec.Command(filepath.Join(root, "bin", "controller-gen"), "crd:crdVersions=v1", "paths=./apis/topic/...", "output:crd:dir="+out) //nolint:gosec // Fixed tool path.
-		cmd.Dir = root
-		if msg, err := cmd.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("neither package/crds/%s nor a working bin/controller-gen: %w\n%s", crdFile, err, msg)
-		}
-		if b, err = os.ReadFile(filepath.Join(out, crdFile)); err != nil {
-			return nil, err
-		}
-	}
-	crd := &extv1.CustomResourceDefinition{}
-	return crd, yaml.Unmarshal(b, crd)
-}
-
-func crd(t *testing.T) *extv1.CustomResourceDefinition {
-	t.Helper()
-	crdOnce.Do(func() { crdV, crdErr = loadCRD(repoRoot(t)) })
-	if crdErr != nil {
-		t.Fatal(crdErr)
-	}
-	return crdV.DeepCopy()
-}
-
-func structural(t *testing.T) (*apiextensions.JSONSchemaProps, *structuralschema.Structural) {
-	t.Helper()
-	in := &apiextensions.JSONSchemaProps{}
-	if err := extv1.Convert_v1_JSONSchemaProps_To_apiextensions_JSONSchemaProps(crd(t).Spec.Versions[0].Schema.OpenAPIV3Schema, in, nil); err != nil {
-		t.Fatal(err)
-	}
-	ss, err := structuralschema.NewStructural(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return in, ss
-}
+var rivvenTopics = schematest.CRD("rivven.io_rivventopics.yaml") //nolint:gochecknoglobals // Names a file.
 
 // TestCRDIsValid runs the API server's CRD validation, which compiles every
 // CEL rule and checks its estimated cost.
 func TestCRDIsValid(t *testing.T) {
-	c := crd(t)
-	c.Status.StoredVersions = []string{"v1alpha1"}
-	in := &apiextensions.CustomResourceDefinition{}
-	if err := extv1.Convert_v1_CustomResourceDefinition_To_apiextensions_CustomResourceDefinition(c, in, nil); err != nil {
-		t.Fatal(err)
-	}
-	if errs := extvalidation.ValidateCustomResourceDefinition(context.Background(), in); len(errs) > 0 {
+	if errs := rivvenTopics.ValidateCRD(t); len(errs) > 0 {
 		t.Fatalf("the API server would reject the CRD:\n%v", errs.ToAggregate())
 	}
 	var cols []string
-	for _, col := range c.Spec.Versions[0].AdditionalPrinterColumns {
+	for _, col := range rivvenTopics.CRD(t).Spec.Versions[0].AdditionalPrinterColumns {
 		cols = append(cols, col.Name)
 	}
 	if got := strings.Join(cols, ","); got != "READY,SYNCED,PARTITIONS,RF,AGE" {
@@ -117,38 +33,9 @@ func TestCRDIsValid(t *testing.T) {
 	}
 }
 
-// admit defaults and validates obj as the API server does on create, or on
-// update when old is set (transition rules).
-func admit(t *testing.T, obj, old map[string]any) field.ErrorList {
-	t.Helper()
-	is, ss := structural(t)
-	defaulting.Default(obj, ss)
-	v, _, err := apivalidation.NewSchemaValidator(is)
-	if err != nil {
-		t.Fatal(err)
-	}
-	errs := apivalidation.ValidateCustomResource(nil, obj, v)
-	errs = append(errs, listtype.ValidateListSetsAndMaps(nil, ss, obj)...)
-	var oldObj any
-	if old != nil {
-		defaulting.Default(old, ss)
-		oldObj = old
-	}
-	celErrs, _ := cel.NewValidator(ss, true, celconfig.PerCallLimit).Validate(context.Background(), nil, ss, obj, oldObj, celconfig.RuntimeCELCostBudget)
-	return append(errs, celErrs...)
-}
-
 func parse(t *testing.T, y string) map[string]any {
 	t.Helper()
-	j, err := yaml.YAMLToJSON([]byte(y))
-	if err != nil {
-		t.Fatal(err)
-	}
-	obj := map[string]any{}
-	if err := utiljson.Unmarshal(j, &obj); err != nil {
-		t.Fatal(err)
-	}
-	return obj
+	return schematest.Parse(t, []byte(y))
 }
 
 func withSpec(t *testing.T, spec string) map[string]any {
@@ -157,7 +44,7 @@ func withSpec(t *testing.T, spec string) map[string]any {
 }
 
 func TestExamplesAreAdmitted(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(repoRoot(t), "examples", "topic", "*.yaml"))
+	files, _ := filepath.Glob(filepath.Join(schematest.Root(t), "examples", "topic", "*.yaml"))
 	if len(files) == 0 {
 		t.Fatal("no examples under examples/topic")
 	}
@@ -172,7 +59,7 @@ func TestExamplesAreAdmitted(t *testing.T) {
 				continue
 			}
 			n++
-			if errs := admit(t, parse(t, doc), nil); len(errs) > 0 {
+			if errs := rivvenTopics.Admit(t, parse(t, doc)); len(errs) > 0 {
 				t.Errorf("%s rejected:\n%v", filepath.Base(f), errs.ToAggregate())
 			}
 		}
@@ -184,7 +71,7 @@ func TestExamplesAreAdmitted(t *testing.T) {
 
 func TestDefaults(t *testing.T) {
 	obj := withSpec(t, "  acls:\n  - principal: user:a\n    operations: [Read]\n")
-	if errs := admit(t, obj, nil); len(errs) > 0 {
+	if errs := rivvenTopics.Admit(t, obj); len(errs) > 0 {
 		t.Fatal(errs.ToAggregate())
 	}
 	spec := obj["spec"].(map[string]any)
@@ -215,7 +102,7 @@ func TestAdmissionRejects(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			errs := admit(t, withSpec(t, tc.spec), nil)
+			errs := rivvenTopics.Admit(t, withSpec(t, tc.spec))
 			if len(errs) == 0 || !strings.Contains(errs.ToAggregate().Error(), tc.want) {
 				t.Errorf("errors = %v, want one containing %q", errs.ToAggregate(), tc.want)
 			}
@@ -238,7 +125,7 @@ func TestAdmissionTransitions(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			errs := admit(t, withSpec(t, tc.new), withSpec(t, tc.old))
+			errs := rivvenTopics.AdmitUpdate(t, withSpec(t, tc.new), withSpec(t, tc.old))
 			switch {
 			case tc.want == "" && len(errs) > 0:
 				t.Errorf("rejected: %v", errs.ToAggregate())
