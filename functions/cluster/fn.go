@@ -11,6 +11,7 @@ import (
 	"github.com/crossplane/function-sdk-go/response"
 
 	"github.com/rivven/crossplane-rivven/functions/internal/fielderr"
+	"github.com/rivven/crossplane-rivven/functions/internal/observed"
 )
 
 // maxNameLength keeps every derived name valid: the StatefulSet
@@ -47,11 +48,7 @@ func NewFunction(log logging.Logger, o ...Option) *Function {
 func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) (*fnv1.RunFunctionResponse, error) {
 	rsp := response.To(req, response.DefaultTTL)
 
-	oxr, err := request.GetObservedCompositeResource(req)
-	if err != nil {
-		response.Fatal(rsp, errors.New("cannot read the observed RivvenCluster: "+err.Error()))
-		return rsp, nil
-	}
+	oxr := observed.CompositeResource(req)
 	name, ns := oxr.Resource.GetName(), oxr.Resource.GetNamespace()
 	log := f.log.WithValues("xr", name, "namespace", ns)
 	if err := checkMeta(name, ns); err != nil {
@@ -59,37 +56,25 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		return rsp, nil
 	}
 
-	xr, err := decode(oxr.Resource.Object)
+	observedSpec, err := decodeSpec(oxr.Resource.Object)
 	if err != nil {
 		response.Fatal(rsp, err)
 		return rsp, nil
 	}
-	spec := withDefaults(xr.Spec)
+	spec := withDefaults(observedSpec)
 	if err := validate(spec); err != nil {
 		response.Fatal(rsp, err)
 		return rsp, nil
 	}
 
-	observed, err := request.GetObservedComposedResources(req)
-	if err != nil {
-		response.Fatal(rsp, errors.New("cannot read the observed composed resources: "+err.Error()))
-		return rsp, nil
-	}
-	desired, err := request.GetDesiredComposedResources(req)
-	if err != nil {
-		response.Fatal(rsp, errors.New("cannot read the desired composed resources: "+err.Error()))
-		return rsp, nil
-	}
-
-	c, err := build(name, ns, spec, observed, f.random)
+	c, err := build(name, ns, spec, observed.ComposedResources(req), f.random)
 	if err != nil {
 		response.Fatal(rsp, err)
 		return rsp, nil
 	}
-	for k, v := range c.Desired {
-		desired[k] = v
-	}
-	if err := response.SetDesiredComposedResources(rsp, desired); err != nil {
+	// rsp already carries the desired resources of earlier pipeline steps;
+	// this adds or replaces only the function's own.
+	if err := response.SetDesiredComposedResources(rsp, c.Desired); err != nil {
 		response.Fatal(rsp, errors.New("cannot set the desired composed resources: "+err.Error()))
 		return rsp, nil
 	}

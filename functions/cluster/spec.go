@@ -15,18 +15,20 @@ import (
 	"github.com/rivven/crossplane-rivven/functions/internal/fielderr"
 )
 
-// decode reads an observed XR (as an unstructured map) into the Go type.
-// Unknown fields, such as spec.crossplane, are ignored: Crossplane owns them.
-func decode(obj map[string]any) (*clusterv1alpha1.RivvenCluster, error) {
-	b, err := json.Marshal(obj)
+// decodeSpec reads the spec of an observed XR (as an unstructured map) into
+// the Go type. Only the spec is decoded: the function reads nothing else,
+// and status and metadata are a large part of a settled XR. Unknown fields,
+// such as spec.crossplane, are ignored: Crossplane owns them.
+func decodeSpec(obj map[string]any) (clusterv1alpha1.RivvenClusterSpec, error) {
+	var spec clusterv1alpha1.RivvenClusterSpec
+	b, err := json.Marshal(obj["spec"])
 	if err != nil {
-		return nil, fielderr.New("spec", "cannot encode the observed RivvenCluster: %v", err)
+		return spec, fielderr.New("spec", "cannot encode the observed RivvenCluster: %v", err)
 	}
-	xr := &clusterv1alpha1.RivvenCluster{}
-	if err := json.Unmarshal(b, xr); err != nil {
-		return nil, fielderr.New("spec", "cannot decode: %v", err)
+	if err := json.Unmarshal(b, &spec); err != nil {
+		return spec, fielderr.New("spec", "cannot decode: %v", err)
 	}
-	return xr, nil
+	return spec, nil
 }
 
 // withDefaults returns a copy of spec with every schema default applied. The

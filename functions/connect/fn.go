@@ -13,6 +13,7 @@ import (
 	"github.com/crossplane/function-sdk-go/response"
 
 	"github.com/rivven/crossplane-rivven/apis/connect/v1alpha1"
+	"github.com/rivven/crossplane-rivven/functions/internal/observed"
 )
 
 // RequiredCluster names the required-resource request for the RivvenCluster.
@@ -40,11 +41,7 @@ type Function struct {
 func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) (*fnv1.RunFunctionResponse, error) {
 	rsp := response.To(req, response.DefaultTTL)
 
-	oxr, err := request.GetObservedCompositeResource(req)
-	if err != nil {
-		response.Fatal(rsp, fmt.Errorf("cannot get observed composite resource: %w", err))
-		return rsp, nil
-	}
+	oxr := observed.CompositeResource(req)
 	xr := &v1alpha1.RivvenConnect{}
 	b, err := json.Marshal(oxr.Resource.Object)
 	if err == nil {
@@ -85,23 +82,13 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		cl = ReadCluster(cname, cns, found[0].Resource)
 	}
 
-	observed, err := request.GetObservedComposedResources(req)
-	if err != nil {
-		response.Fatal(rsp, fmt.Errorf("cannot get observed composed resources: %w", err))
-		return rsp, nil
-	}
-	desired, err := request.GetDesiredComposedResources(req)
-	if err != nil {
-		response.Fatal(rsp, fmt.Errorf("cannot get desired composed resources: %w", err))
-		return rsp, nil
-	}
 	dxr, err := request.GetDesiredCompositeResource(req)
 	if err != nil {
 		response.Fatal(rsp, fmt.Errorf("cannot get desired composite resource: %w", err))
 		return rsp, nil
 	}
 
-	out, err := Compose(Input{Name: name, Namespace: namespace, Spec: xr.Spec, Cluster: cl, Observed: observed})
+	out, err := Compose(Input{Name: name, Namespace: namespace, Spec: xr.Spec, Cluster: cl, Observed: observed.ComposedResources(req)})
 	if err != nil {
 		// Bad input: nothing is applied, the message names the field.
 		response.Fatal(rsp, err)
@@ -110,10 +97,9 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	for _, w := range out.Warnings {
 		response.Warning(rsp, errors.New(w)).TargetCompositeAndClaim()
 	}
-	for k, v := range out.Desired {
-		desired[k] = v
-	}
-	if err := response.SetDesiredComposedResources(rsp, desired); err != nil {
+	// rsp already carries the desired resources of earlier pipeline steps;
+	// this adds or replaces only the function's own.
+	if err := response.SetDesiredComposedResources(rsp, out.Desired); err != nil {
 		response.Fatal(rsp, fmt.Errorf("cannot set desired composed resources: %w", err))
 		return rsp, nil
 	}

@@ -59,19 +59,16 @@ func StatefulSet(observed *composed.Unstructured) StatefulSetStatus {
 	if observed == nil {
 		return StatefulSetStatus{Result: Result{Reason: ReasonNotObserved, Message: "StatefulSet not created yet"}}
 	}
-	sts := &appsv1.StatefulSet{}
+	sts := &rollout[appsv1.StatefulSetStatus]{}
 	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(observed.Object, sts); err != nil {
 		return StatefulSetStatus{Result: Result{Reason: ReasonDecodeError, Message: fmt.Sprintf("cannot read StatefulSet: %v", err)}}
 	}
-	want := int32(1)
-	if sts.Spec.Replicas != nil {
-		want = *sts.Spec.Replicas
-	}
+	want := sts.replicas()
 	st := sts.Status
 	out := StatefulSetStatus{Replicas: want, ReadyReplicas: st.ReadyReplicas}
 	switch {
-	case st.ObservedGeneration < sts.GetGeneration():
-		out.Result = Result{Reason: ReasonStaleStatus, Message: fmt.Sprintf("StatefulSet controller has not yet observed generation %d", sts.GetGeneration())}
+	case st.ObservedGeneration < sts.Metadata.Generation:
+		out.Result = Result{Reason: ReasonStaleStatus, Message: fmt.Sprintf("StatefulSet controller has not yet observed generation %d", sts.Metadata.Generation)}
 	case st.ReadyReplicas < want:
 		out.Result = Result{Reason: ReasonReplicasNotReady, Message: fmt.Sprintf("%d of %d replicas ready", st.ReadyReplicas, want)}
 	case st.UpdateRevision != "" && st.CurrentRevision != st.UpdateRevision,
@@ -89,18 +86,15 @@ func Deployment(observed *composed.Unstructured) Result {
 	if observed == nil {
 		return Result{Reason: ReasonNotObserved, Message: "Deployment not created yet"}
 	}
-	d := &appsv1.Deployment{}
+	d := &rollout[appsv1.DeploymentStatus]{}
 	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(observed.Object, d); err != nil {
 		return Result{Reason: ReasonDecodeError, Message: fmt.Sprintf("cannot read Deployment: %v", err)}
 	}
-	want := int32(1)
-	if d.Spec.Replicas != nil {
-		want = *d.Spec.Replicas
-	}
+	want := d.replicas()
 	st := d.Status
 	switch {
-	case st.ObservedGeneration < d.GetGeneration():
-		return Result{Reason: ReasonStaleStatus, Message: fmt.Sprintf("Deployment controller has not yet observed generation %d", d.GetGeneration())}
+	case st.ObservedGeneration < d.Metadata.Generation:
+		return Result{Reason: ReasonStaleStatus, Message: fmt.Sprintf("Deployment controller has not yet observed generation %d", d.Metadata.Generation)}
 	case st.UpdatedReplicas < want:
 		return Result{Reason: ReasonRollingUpdate, Message: fmt.Sprintf("rolling update in progress: %d of %d replicas updated", st.UpdatedReplicas, want)}
 	case st.AvailableReplicas < want:
@@ -110,4 +104,25 @@ func Deployment(observed *composed.Unstructured) Result {
 	default:
 		return Result{Ready: true, Reason: ReasonAvailable, Message: fmt.Sprintf("%d of %d replicas available", st.AvailableReplicas, want)}
 	}
+}
+
+// rollout is the part of a StatefulSet or Deployment that readiness reads.
+// Decoding only these fields skips the pod template, by far the larger part
+// of the object, on every reconcile.
+type rollout[S any] struct {
+	Metadata struct {
+		Generation int64 `json:"generation,omitempty"`
+	} `json:"metadata"`
+	Spec struct {
+		Replicas *int32 `json:"replicas,omitempty"`
+	} `json:"spec"`
+	Status S `json:"status"`
+}
+
+// replicas is the desired replica count; the API server defaults it to 1.
+func (r *rollout[S]) replicas() int32 {
+	if r.Spec.Replicas == nil {
+		return 1
+	}
+	return *r.Spec.Replicas
 }

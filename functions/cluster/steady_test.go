@@ -1,0 +1,103 @@
+package cluster
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"google.golang.org/protobuf/testing/protocmp"
+	"google.golang.org/protobuf/types/known/structpb"
+	"sigs.k8s.io/yaml"
+
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+)
+
+// steadyRequest is the request Crossplane sends for the seed's production
+// cluster once it runs: the XR and its composed resources as the API server
+// returned them, managed fields included (testdata/steady-production.yaml,
+// which the benchmarks replay too).
+func steadyRequest(t *testing.T) *fnv1.RunFunctionRequest {
+	t.Helper()
+	req := &fnv1.RunFunctionRequest{Observed: &fnv1.State{Resources: map[string]*fnv1.Resource{}}}
+	for _, doc := range strings.Split(readFile(t, "testdata/steady-production.yaml"), "\n---\n") {
+		obj := map[string]any{}
+		if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
+			t.Fatal(err)
+		}
+		if len(obj) == 0 {
+			continue
+		}
+		s, err := structpb.NewStruct(obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if obj["kind"] == "RivvenCluster" {
+			req.Observed.Composite = &fnv1.Resource{Resource: s}
+			continue
+		}
+		name, _ := obj["metadata"].(map[string]any)["annotations"].(map[string]any)["crossplane.io/composition-resource-name"].(string)
+		req.Observed.Resources[name] = &fnv1.Resource{Resource: s}
+	}
+	if req.Observed.Composite == nil || len(req.Observed.Resources) == 0 {
+		t.Fatal("testdata/steady-production.yaml lacks the RivvenCluster or its composed resources")
+	}
+	return req
+}
+
+// TestSteadyState runs the call Crossplane repeats on every poll of a
+// running cluster: everything ready, the XR Running, the observed token kept,
+// and no managed field of the observed objects carried into the desired ones
+// (Crossplane refuses to apply an object that sets metadata.managedFields).
+func TestSteadyState(t *testing.T) {
+	req := steadyRequest(t)
+	rsp := run(t, req)
+	if f := fatal(rsp); f != "" {
+		t.Fatalf("Fatal: %s", f)
+	}
+	for name := range req.GetObserved().GetResources() {
+		r, ok := rsp.GetDesired().GetResources()[name]
+		if !ok {
+			t.Errorf("observed %s is no longer desired: Crossplane would delete it", name)
+			continue
+		}
+		if r.GetReady() != fnv1.Ready_READY_TRUE {
+			t.Errorf("%s ready = %v, want READY_TRUE", name, r.GetReady())
+		}
+		md, _ := r.GetResource().AsMap()["metadata"].(map[string]any)
+		if _, ok := md["managedFields"]; ok {
+			t.Errorf("desired %s carries managedFields", name)
+		}
+	}
+	st, _ := rsp.GetDesired().GetComposite().GetResource().AsMap()["status"].(map[string]any)
+	if st["phase"] != "Running" || st["readyReplicas"] != 3.0 {
+		t.Errorf("status = %v, want phase Running with 3 ready replicas", st)
+	}
+	token := func(r *fnv1.Resource) any {
+		return r.GetResource().AsMap()["data"].(map[string]any)["cluster-auth-token"]
+	}
+	if got, want := token(rsp.GetDesired().GetResources()[string(KeyAuthSecret)]), token(req.GetObserved().GetResources()[string(KeyAuthSecret)]); got != want {
+		t.Errorf("auth token changed in steady state: got %v, want the observed one", got)
+	}
+}
+
+// TestKeepsEarlierPipelineSteps: a function in a pipeline must pass on what
+// earlier steps desired and change only its own resources.
+func TestKeepsEarlierPipelineSteps(t *testing.T) {
+	req := newRequest(t, xrYAML("  {}\n"), nil)
+	extra := mustStruct(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: from-an-earlier-step}\n")
+	req.Desired = &fnv1.State{
+		Composite: &fnv1.Resource{Resource: mustStruct(t, "status: {fromEarlierStep: kept}\n")},
+		Resources: map[string]*fnv1.Resource{"earlier": {Resource: extra, Ready: fnv1.Ready_READY_TRUE}},
+	}
+	rsp := run(t, req)
+	if diff := cmp.Diff(&fnv1.Resource{Resource: extra, Ready: fnv1.Ready_READY_TRUE}, rsp.GetDesired().GetResources()["earlier"], protocmp.Transform()); diff != "" {
+		t.Errorf("earlier step's resource (-sent +returned):\n%s", diff)
+	}
+	if len(rsp.GetDesired().GetResources()) < 2 {
+		t.Errorf("desired resources = %v, want the earlier step's and the cluster's", keys(rsp))
+	}
+	st, _ := rsp.GetDesired().GetComposite().GetResource().AsMap()["status"].(map[string]any)
+	if st["fromEarlierStep"] != "kept" || st["phase"] == nil {
+		t.Errorf("desired XR status = %v, want the earlier step's field and the phase", st)
+	}
+}
