@@ -14,36 +14,56 @@ import (
 // path against a no-op function given the same request (metric x-floor;
 // target: at most 3 for the seed).
 //
-//   - production: the seed example in steady state, every composed
-//     resource observed as the render example reports it (the call
-//     Crossplane repeats on every poll).
+//   - production: the seed example in steady state, the call Crossplane
+//     repeats on every poll: the RivvenCluster and every composed resource
+//     as the API server returned them on the local control plane
+//     (testdata/steady-production.yaml, captured with
+//     hack/capture-observed.sh).
+//   - production-sparse: the same call with the render example's sparse
+//     observed objects, a few fields each, and the seed as written.
 //   - production-first: the seed before anything exists (generates the
 //     cluster auth token).
 //   - minimal: spec {} with nothing observed.
 func BenchmarkRivvenCluster(b *testing.B) {
-	observed, err := benchfloor.Objects("../../examples/render/cluster/observed-production.yaml")
+	steady, err := benchfloor.Objects("testdata/steady-production.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}
-	obs, err := benchfloor.Observed(observed)
+	steadyObserved, err := benchfloor.Observed(steady[1:])
+	if err != nil {
+		b.Fatal(err)
+	}
+	sparse, err := benchfloor.Objects("../../examples/render/cluster/observed-production.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	sparseObserved, err := benchfloor.Observed(sparse)
+	if err != nil {
+		b.Fatal(err)
+	}
+	production, err := benchfloor.Object("../../examples/cluster/production.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	minimal, err := benchfloor.Object("../../examples/cluster/minimal.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}
 	for _, c := range []struct {
 		name     string
-		xr       string
+		xr       map[string]any
 		observed map[string]*fnv1.Resource
 	}{
-		{name: "production", xr: "../../examples/cluster/production.yaml", observed: obs},
-		{name: "production-first", xr: "../../examples/cluster/production.yaml"},
-		{name: "minimal", xr: "../../examples/cluster/minimal.yaml"},
+		{name: "production", xr: steady[0], observed: steadyObserved},
+		{name: "production-sparse", xr: production, observed: sparseObserved},
+		{name: "production-first", xr: production},
+		{name: "minimal", xr: minimal},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			xr, err := benchfloor.Object(c.xr)
-			if err != nil {
-				b.Fatal(err)
+			if kind := c.xr["kind"]; kind != "RivvenCluster" {
+				b.Fatalf("the composite resource is a %v, want a RivvenCluster", kind)
 			}
-			req, err := benchfloor.Request(xr, c.observed, nil)
+			req, err := benchfloor.Request(c.xr, c.observed, nil)
 			if err != nil {
 				b.Fatal(err)
 			}
