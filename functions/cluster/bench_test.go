@@ -25,11 +25,7 @@ import (
 //     cluster auth token).
 //   - minimal: spec {} with nothing observed.
 func BenchmarkRivvenCluster(b *testing.B) {
-	steady, err := benchfloor.Objects("testdata/steady-production.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	steadyObserved, err := benchfloor.Observed(steady[1:])
+	steady, steadyObserved, err := benchfloor.Captured("testdata/steady-production.yaml", "RivvenCluster")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -54,15 +50,12 @@ func BenchmarkRivvenCluster(b *testing.B) {
 		xr       map[string]any
 		observed map[string]*fnv1.Resource
 	}{
-		{name: "production", xr: steady[0], observed: steadyObserved},
+		{name: "production", xr: steady, observed: steadyObserved},
 		{name: "production-sparse", xr: production, observed: sparseObserved},
 		{name: "production-first", xr: production},
 		{name: "minimal", xr: minimal},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			if kind := c.xr["kind"]; kind != "RivvenCluster" {
-				b.Fatalf("the composite resource is a %v, want a RivvenCluster", kind)
-			}
 			req, err := benchfloor.Request(c.xr, c.observed, nil)
 			if err != nil {
 				b.Fatal(err)

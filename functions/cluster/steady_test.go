@@ -1,15 +1,14 @@
 package cluster
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/protobuf/testing/protocmp"
-	"google.golang.org/protobuf/types/known/structpb"
-	"sigs.k8s.io/yaml"
 
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+
+	"github.com/rivven/crossplane-rivven/functions/internal/benchfloor"
 )
 
 // steadyRequest is the request Crossplane sends for the seed's production
@@ -18,28 +17,13 @@ import (
 // which the benchmarks replay too).
 func steadyRequest(t *testing.T) *fnv1.RunFunctionRequest {
 	t.Helper()
-	req := &fnv1.RunFunctionRequest{Observed: &fnv1.State{Resources: map[string]*fnv1.Resource{}}}
-	for _, doc := range strings.Split(readFile(t, "testdata/steady-production.yaml"), "\n---\n") {
-		obj := map[string]any{}
-		if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
-			t.Fatal(err)
-		}
-		if len(obj) == 0 {
-			continue
-		}
-		s, err := structpb.NewStruct(obj)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if obj["kind"] == "RivvenCluster" {
-			req.Observed.Composite = &fnv1.Resource{Resource: s}
-			continue
-		}
-		name, _ := obj["metadata"].(map[string]any)["annotations"].(map[string]any)["crossplane.io/composition-resource-name"].(string)
-		req.Observed.Resources[name] = &fnv1.Resource{Resource: s}
+	xr, observed, err := benchfloor.Captured("testdata/steady-production.yaml", "RivvenCluster")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if req.Observed.Composite == nil || len(req.Observed.Resources) == 0 {
-		t.Fatal("testdata/steady-production.yaml lacks the RivvenCluster or its composed resources")
+	req, err := benchfloor.Request(xr, observed, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return req
 }

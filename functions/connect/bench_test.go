@@ -16,12 +16,20 @@ import (
 // path against a no-op function given the same request (metric x-floor;
 // target: at most 10 for 50 sources and 50 sinks). Every case is the
 // steady state: the RivvenCluster it references is Running and required,
-// and the render example's composed resources are observed.
+// and the pipeline's composed resources are observed.
 //
-//   - cdc-pipeline: the seed example.
+//   - cdc-pipeline: the seed example as Crossplane sends it on every poll:
+//     the RivvenConnect, its composed resources and the RivvenCluster as
+//     the API server returned them on the local control plane (testdata/,
+//     captured with hack/capture-observed.sh).
+//   - cdc-pipeline-sparse: the seed as written, with the render example's
+//     sparse observed objects and cluster, a few fields each.
 //   - 32+32: the most connectors the schema admits (32 sources, 32 sinks).
 //   - 50+50: 50 sources and 50 sinks, beyond what admission allows; the
 //     function composes it all the same, so it bounds the cost.
+//
+// The scaled cases use the sparse observed objects, so the request, and
+// with it the floor, is smaller than Crossplane's would be.
 func BenchmarkRivvenConnect(b *testing.B) {
 	seed, err := benchfloor.Object("../../examples/connect/cdc-pipeline.yaml")
 	if err != nil {
@@ -39,16 +47,27 @@ func BenchmarkRivvenConnect(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	steady, steadyObserved, err := benchfloor.Captured("testdata/steady-cdc-pipeline.yaml", "RivvenConnect")
+	if err != nil {
+		b.Fatal(err)
+	}
+	steadyCluster, err := benchfloor.Object("testdata/required-production.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
 	for _, c := range []struct {
-		name string
-		xr   map[string]any
+		name     string
+		xr       map[string]any
+		observed map[string]*fnv1.Resource
+		cluster  map[string]any
 	}{
-		{name: "cdc-pipeline", xr: seed},
-		{name: "32+32", xr: scaled(b, seed, 32, 32)},
-		{name: "50+50", xr: scaled(b, seed, 50, 50)},
+		{name: "cdc-pipeline", xr: steady, observed: steadyObserved, cluster: steadyCluster},
+		{name: "cdc-pipeline-sparse", xr: seed, observed: observed, cluster: cl},
+		{name: "32+32", xr: scaled(b, seed, 32, 32), observed: observed, cluster: cl},
+		{name: "50+50", xr: scaled(b, seed, 50, 50), observed: observed, cluster: cl},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			req, err := benchfloor.Request(c.xr, observed, map[string][]map[string]any{connect.RequiredCluster: {cl}})
+			req, err := benchfloor.Request(c.xr, c.observed, map[string][]map[string]any{connect.RequiredCluster: {c.cluster}})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -48,6 +48,24 @@ func Object(path string) (map[string]any, error) {
 	return objs[0], nil
 }
 
+// Captured reads a file written by hack/capture-observed.sh: a composite
+// resource of the given kind, then the resources composed for it. It returns
+// the composite and the composed resources keyed as Crossplane presents them.
+func Captured(path, kind string) (map[string]any, map[string]*fnv1.Resource, error) {
+	objs, err := Objects(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(objs) < 2 || objs[0]["kind"] != kind {
+		return nil, nil, fmt.Errorf("%s: want a %s followed by its composed resources", path, kind)
+	}
+	observed, err := Observed(objs[1:])
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return objs[0], observed, nil
+}
+
 // Resource wraps an object as a function-protocol resource.
 func Resource(obj map[string]any) (*fnv1.Resource, error) {
 	s, err := structpb.NewStruct(obj)
