@@ -38,6 +38,7 @@ import (
 	"github.com/rivven/crossplane-rivven/internal/clients/kafka"
 	"github.com/rivven/crossplane-rivven/internal/controller/config"
 	"github.com/rivven/crossplane-rivven/internal/controller/topic"
+	"github.com/rivven/crossplane-rivven/internal/kubecache"
 )
 
 // providerPoll is the provider's drift-check interval in this test: short, so
@@ -65,6 +66,7 @@ func startProvider(t *testing.T) {
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
 		LeaderElection:         false,
+		Cache:                  kubecache.Options(""),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -282,6 +284,27 @@ func TestProviderReconcilesTopics(t *testing.T) {
 		}
 		if d := cmp.Diff(want, got); d != "" {
 			t.Errorf("kubectl get columns (-want +got):\n%s", d)
+		}
+	})
+
+	// The provider caches objects without managedFields and writes them back
+	// so (finalizer, annotations, status): the API server must read that as
+	// "unchanged" and keep every manager's ownership, or the next apply
+	// would no longer own (and so no longer be able to remove) its fields.
+	t.Run("field ownership survives the provider's writes", func(t *testing.T) {
+		got := getTopic(ctx, t, ns, name)
+		if f := got.GetFinalizers(); len(f) != 1 || f[0] != topic.Finalizer {
+			t.Errorf("finalizers %v, want [%s]", f, topic.Finalizer)
+		}
+		managers := map[string]bool{}
+		for _, e := range got.GetManagedFields() {
+			managers[e.Manager+" "+string(e.Operation)] = true
+		}
+		if !managers[string(fieldOwner)+" Apply"] {
+			t.Errorf("the applier's ownership is gone after the provider's updates: managedFields %v", managers)
+		}
+		if len(managers) < 2 {
+			t.Errorf("no manager entry for the provider's own updates: %v", managers)
 		}
 	})
 

@@ -5,13 +5,14 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"strconv"
 	"time"
 
 	"github.com/alecthomas/kong"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
@@ -25,12 +26,15 @@ import (
 	"github.com/rivven/crossplane-rivven/internal/clients/kafka"
 	"github.com/rivven/crossplane-rivven/internal/controller/config"
 	"github.com/rivven/crossplane-rivven/internal/controller/topic"
+	"github.com/rivven/crossplane-rivven/internal/kubecache"
 )
 
 type cli struct {
 	Debug            bool          `help:"Log at debug level."`
 	Poll             time.Duration `default:"1m" help:"How often every RivvenTopic is checked for drift. One metadata, one config and one ACL request per cluster serve all topics polled within one interval."`
 	MaxReconcileRate int           `default:"10" help:"Largest number of reconciles per second, across all resources."`
+	MaxConcurrent    int           `name:"max-concurrent-reconciles" default:"0" help:"Reconciles running at once per controller (0: the reconcile rate, at most ${concurrency_cap}). The rate limiter already bounds the rate; workers only wait on the API server and the brokers."`
+	PprofAddr        string        `env:"PPROF_ADDR" help:"Address of Go's pprof endpoints (/debug/pprof); empty: off."`
 	MetricsAddr      string        `default:"0.0.0.0:8080" env:"METRICS_ADDR" help:"Address of the Prometheus metrics endpoint."`
 	HealthAddr       string        `default:"0.0.0.0:8081" env:"HEALTH_ADDR" help:"Address of the health probes (/healthz, /readyz)."`
 	LeaderElection   bool          `default:"true" env:"LEADER_ELECTION" negatable:"" help:"Elect a leader so only one replica reconciles."`
@@ -39,11 +43,35 @@ type cli struct {
 
 func main() {
 	var c cli
-	kctx := kong.Parse(&c,
+	k, err := parser(&c)
+	if err != nil {
+		panic(err)
+	}
+	kctx, err := k.Parse(os.Args[1:])
+	k.FatalIfErrorf(err)
+	kctx.FatalIfErrorf(c.run())
+}
+
+func parser(c *cli) (*kong.Kong, error) {
+	return kong.New(c,
+		kong.Vars{"concurrency_cap": strconv.Itoa(concurrencyCap)},
 		kong.Name("provider"),
 		kong.Description("provider-rivven: Kafka topics and ACLs for Rivven clusters, as Crossplane managed resources."),
 		kong.UsageOnError())
-	kctx.FatalIfErrorf(c.run())
+}
+
+// validate rejects flag values the manager would misread.
+func (c *cli) validate() error {
+	if c.Poll <= 0 {
+		return fmt.Errorf("--poll must be positive, not %s", c.Poll)
+	}
+	if c.MaxReconcileRate < 1 {
+		return fmt.Errorf("--max-reconcile-rate must be at least 1, not %d", c.MaxReconcileRate)
+	}
+	if c.MaxConcurrent < 0 {
+		return fmt.Errorf("--max-concurrent-reconciles must not be negative, not %d", c.MaxConcurrent)
+	}
+	return nil
 }
 
 func (c *cli) run() error {
@@ -51,11 +79,8 @@ func (c *cli) run() error {
 	ctrl.SetLogger(zl)
 	log := logging.NewLogrLogger(zl.WithName("provider-rivven"))
 
-	if c.Poll <= 0 {
-		return fmt.Errorf("--poll must be positive, not %s", c.Poll)
-	}
-	if c.MaxReconcileRate < 1 {
-		return fmt.Errorf("--max-reconcile-rate must be at least 1, not %d", c.MaxReconcileRate)
+	if err := c.validate(); err != nil {
+		return err
 	}
 
 	scheme := runtime.NewScheme()
@@ -76,9 +101,8 @@ func (c *cli) run() error {
 		HealthProbeBindAddress: c.HealthAddr,
 		LeaderElection:         c.LeaderElection,
 		LeaderElectionID:       "crossplane-leader-election-provider-rivven",
-	}
-	if c.Namespace != "" {
-		opts.Cache = cache.Options{DefaultNamespaces: map[string]cache.Config{c.Namespace: {}}}
+		PprofBindAddress:       c.PprofAddr,
+		Cache:                  kubecache.Options(c.Namespace),
 	}
 	mgr, err := ctrl.NewManager(cfg, opts)
 	if err != nil {
@@ -93,7 +117,7 @@ func (c *cli) run() error {
 
 	o := controller.Options{
 		Logger:                  log,
-		MaxConcurrentReconciles: c.MaxReconcileRate,
+		MaxConcurrentReconciles: c.concurrency(),
 		PollInterval:            c.Poll,
 		GlobalRateLimiter:       ratelimiter.NewGlobal(c.MaxReconcileRate),
 		Features:                &feature.Flags{},
@@ -115,4 +139,20 @@ func (c *cli) run() error {
 		return fmt.Errorf("cannot run controller manager: %w", err)
 	}
 	return nil
+}
+
+// concurrencyCap bounds the default number of concurrent reconciles. A
+// reconcile of a polled topic answers from the cluster's cached observation
+// and waits only for the API server, so a few dozen workers sustain hundreds
+// of reconciles per second; more workers only add goroutines and
+// in-flight objects to the provider's memory.
+const concurrencyCap = 50
+
+// concurrency is --max-concurrent-reconciles, or by default the reconcile
+// rate up to concurrencyCap.
+func (c *cli) concurrency() int {
+	if c.MaxConcurrent > 0 {
+		return c.MaxConcurrent
+	}
+	return min(c.MaxReconcileRate, concurrencyCap)
 }
