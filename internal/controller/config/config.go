@@ -34,13 +34,13 @@ func Setup(mgr ctrl.Manager, o controller.Options) error {
 }
 
 func setup(mgr ctrl.Manager, o controller.Options, name string, of resource.Object, usage resource.Object, kinds resource.ProviderConfigKinds) error {
-	r := providerconfig.NewReconciler(mgr, kinds,
+	r := providerconfig.NewReconciler(uncopiedLists{mgr}, kinds,
 		providerconfig.WithLogger(o.Logger.WithValues("controller", name)),
 		providerconfig.WithRecorder(event.NewAPIRecorder(mgr.GetEventRecorderFor(name))))
 	return ctrl.NewControllerManagedBy(mgr).
 		Named(name).
 		WithOptions(o.ForControllerRuntime()).
 		For(of).
-		Watches(usage, &resource.EnqueueRequestForProviderConfig{Kind: kinds.Config.Kind}).
+		Watches(usage, settledUsageHandler{of: &resource.EnqueueRequestForProviderConfig{Kind: kinds.Config.Kind}, delay: usageSettle}).
 		Complete(r)
 }
