@@ -49,5 +49,6 @@ func NewReconciler(mgr manager.Manager, o controller.Options, pool *kafka.Pool, 
 		managed.WithInitializers(),
 		managed.WithManagementPolicies(),
 		managed.WithTimeout(2*time.Minute),
+		managed.WithFinalizer(finalizer{kube: mgr.GetClient()}),
 	)
 }
