@@ -5,8 +5,9 @@
 // metadata.managedFields included: on a settled RivvenCluster they are about
 // half of the request. No function reads them, and a desired object must not
 // carry them, yet the SDK's request helpers convert them on every call, and
-// so does anything that later decodes the object into a typed struct. Reading
-// the state here costs a function about half as much.
+// so does anything that later decodes the object into a typed struct. For a
+// settled RivvenCluster, reading the composed resources here allocates half
+// as much as the SDK's helper (BenchmarkComposedResources).
 package observed
 
 import (
