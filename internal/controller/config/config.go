@@ -5,6 +5,7 @@ package config
 
 import (
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
@@ -40,7 +41,7 @@ func setup(mgr ctrl.Manager, o controller.Options, name string, of resource.Obje
 	return ctrl.NewControllerManagedBy(mgr).
 		Named(name).
 		WithOptions(o.ForControllerRuntime()).
-		For(of).
+		For(of, builder.WithPredicates(notOwnStatus)).
 		Watches(usage, settledUsageHandler{of: &resource.EnqueueRequestForProviderConfig{Kind: kinds.Config.Kind}, delay: usageSettle}).
 		Complete(r)
 }
