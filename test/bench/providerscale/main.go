@@ -33,6 +33,7 @@ type options struct {
 	runs      int
 	timeout   time.Duration
 	createers int
+	memLimit  string
 }
 
 func main() {
@@ -49,6 +50,7 @@ func main() {
 	flag.IntVar(&o.runs, "runs", 1, "runs per N; the table shows each run's figures and their median")
 	flag.DurationVar(&o.timeout, "timeout", 30*time.Minute, "longest wait for all topics to be Ready, per run")
 	flag.IntVar(&o.createers, "create-workers", 16, "concurrent creators of RivvenTopics")
+	flag.StringVar(&o.memLimit, "gomemlimit", "", "GOMEMLIMIT in the provider's environment only, as a DeploymentRuntimeConfig sets it (empty: unset)")
 	flag.Parse()
 	for _, s := range strings.Split(ns, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -89,8 +91,8 @@ func run(o options) error {
 	}
 	defer cp.stop()
 
-	fmt.Printf("provider %s --poll>=%s --max-reconcile-rate=%d; %d cluster(s); requests counted over %d polls; logs in %s\n",
-		o.provider, o.poll, o.rate, o.clusters, o.polls, work)
+	fmt.Printf("provider %s --poll>=%s --max-reconcile-rate=%d, GOMEMLIMIT=%s; %d cluster(s); requests counted over %d polls; logs in %s\n",
+		o.provider, o.poll, o.rate, o.memLimit, o.clusters, o.polls, work)
 	var results []result
 	for _, n := range o.ns {
 		for r := 1; r <= o.runs; r++ {

@@ -68,7 +68,7 @@ func measure(ctx context.Context, cp *controlPlane, o options, n, run int, work 
 		}
 	}
 
-	p, err := startProvider(o.provider, cp.kubeconfig, ns.Name, filepath.Join(work, ns.Name+".log"), o.poll, o.rate)
+	p, err := startProvider(o.provider, cp.kubeconfig, ns.Name, filepath.Join(work, ns.Name+".log"), o.poll, o.rate, o.memLimit)
 	if err != nil {
 		return res, err
 	}

@@ -25,7 +25,7 @@ type provider struct {
 	done    chan struct{}
 }
 
-func startProvider(bin, kubeconfig, namespace, logPath string, poll time.Duration, rate int) (*provider, error) {
+func startProvider(bin, kubeconfig, namespace, logPath string, poll time.Duration, rate int, memLimit string) (*provider, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -42,7 +42,13 @@ func startProvider(bin, kubeconfig, namespace, logPath string, poll time.Duratio
 		"--metrics-addr="+addr,
 		"--health-addr=0",
 	)
+	// GOMEMLIMIT, if any, is the provider's alone: the benchmark, etcd and
+	// kube-apiserver are Go programs too and would read it from a shared
+	// environment.
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
+	if memLimit != "" {
+		cmd.Env = append(cmd.Env, "GOMEMLIMIT="+memLimit)
+	}
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		_ = logf.Close()

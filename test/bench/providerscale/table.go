@@ -10,7 +10,7 @@ import (
 // printTable writes one Markdown row per run and, with several runs, one
 // median row per N (each column's median on its own).
 func printTable(w io.Writer, rs []result, o options) {
-	fmt.Fprintf(w, "\nprovider-rivven, %d cluster(s), --max-reconcile-rate=%d, requests averaged over %d polls\n\n", o.clusters, o.rate, o.polls)
+	fmt.Fprintf(w, "\nprovider-rivven, %d cluster(s), --max-reconcile-rate=%d, GOMEMLIMIT=%s, requests averaged over %d polls\n\n", o.clusters, o.rate, o.memLimit, o.polls)
 	fmt.Fprintln(w, "| N topics | run | poll | created (s) | all Ready (s) | admin requests / poll | per cluster | by request | reconciles / poll | CPU / poll (s) | CPU total (s) | peak RSS (MiB) |")
 	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|")
 	byN := map[int][]result{}
