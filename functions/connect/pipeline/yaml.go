@@ -2,12 +2,15 @@ package pipeline
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 
 	"go.yaml.in/yaml/v3"
+	"k8s.io/utils/lru"
 )
 
 // EnvRef is a value rivven-connect substitutes from its environment before
@@ -34,11 +37,24 @@ func (r EnvRef) Text() string {
 	return "${" + r.Var + "}"
 }
 
+// renderedFiles holds recently rendered pipeline files by the SHA-256 of
+// their YAML node tree. Crossplane calls the function for every
+// RivvenConnect on every poll, almost always with an unchanged spec, and
+// the YAML emitter is most of what such a call costs (docs/performance.md).
+// The emitter's output depends on the node tree alone, so a hit returns the
+// very bytes emitting would. 256 files of at most the 32 sources and 32 sinks
+// admission allows (about 120 KB each) bound it to about 30 MB.
+var renderedFiles = lru.New(256) //nolint:gochecknoglobals // A process-wide cache; lru.Cache is safe for concurrent use.
+
 // Render writes doc as YAML with sorted keys.
 func Render(doc map[string]any) ([]byte, error) {
 	n, err := toNode(doc)
 	if err != nil {
 		return nil, err
+	}
+	key := sha256.Sum256(appendNode(nil, n))
+	if f, ok := renderedFiles.Get(key); ok {
+		return bytes.Clone(f.([]byte)), nil
 	}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
@@ -49,7 +65,24 @@ func Render(doc map[string]any) ([]byte, error) {
 	if err := enc.Close(); err != nil {
 		return nil, fmt.Errorf("cannot render pipeline file: %w", err)
 	}
+	renderedFiles.Add(key, bytes.Clone(buf.Bytes()))
 	return buf.Bytes(), nil
+}
+
+// appendNode appends every field of n the emitter reads, and those of its
+// descendants, length-prefixed so that no two trees encode alike.
+func appendNode(b []byte, n *yaml.Node) []byte {
+	b = binary.AppendUvarint(b, uint64(n.Kind))
+	b = binary.AppendUvarint(b, uint64(n.Style))
+	for _, s := range []string{n.Tag, n.Value, n.Anchor, n.HeadComment, n.LineComment, n.FootComment} {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	b = binary.AppendUvarint(b, uint64(len(n.Content)))
+	for _, c := range n.Content {
+		b = appendNode(b, c)
+	}
+	return b
 }
 
 func toNode(v any) (*yaml.Node, error) {
