@@ -15,7 +15,7 @@ import (
 	"github.com/rivven/crossplane-rivven/apis/connect/v1alpha1"
 )
 
-func seedSpec(t *testing.T) v1alpha1.RivvenConnectSpec {
+func seedSpec(t testing.TB) v1alpha1.RivvenConnectSpec {
 	t.Helper()
 	_, file, _, _ := runtime.Caller(0)
 	b, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "..", "examples", "connect", "cdc-pipeline.yaml"))
