@@ -38,19 +38,8 @@ func TestSteadyState(t *testing.T) {
 	if f := fatal(rsp); f != "" {
 		t.Fatalf("Fatal: %s", f)
 	}
-	for name := range req.GetObserved().GetResources() {
-		r, ok := rsp.GetDesired().GetResources()[name]
-		if !ok {
-			t.Errorf("observed %s is no longer desired: Crossplane would delete it", name)
-			continue
-		}
-		if r.GetReady() != fnv1.Ready_READY_TRUE {
-			t.Errorf("%s ready = %v, want READY_TRUE", name, r.GetReady())
-		}
-		md, _ := r.GetResource().AsMap()["metadata"].(map[string]any)
-		if _, ok := md["managedFields"]; ok {
-			t.Errorf("desired %s carries managedFields", name)
-		}
+	for _, p := range benchfloor.SettledProblems(req, rsp) {
+		t.Error(p)
 	}
 	st, _ := rsp.GetDesired().GetComposite().GetResource().AsMap()["status"].(map[string]any)
 	if st["phase"] != "Running" || st["readyReplicas"] != 3.0 {

@@ -39,19 +39,8 @@ func TestSteadyState(t *testing.T) {
 	if f := fatal(rsp); f != "" {
 		t.Fatalf("Fatal: %s", f)
 	}
-	for name := range req.GetObserved().GetResources() {
-		r, ok := rsp.GetDesired().GetResources()[name]
-		if !ok {
-			t.Errorf("observed %s is no longer desired: Crossplane would delete it", name)
-			continue
-		}
-		if r.GetReady() != fnv1.Ready_READY_TRUE {
-			t.Errorf("%s ready = %v, want READY_TRUE", name, r.GetReady())
-		}
-		md, _ := r.GetResource().AsMap()["metadata"].(map[string]any)
-		if _, ok := md["managedFields"]; ok {
-			t.Errorf("desired %s carries managedFields", name)
-		}
+	for _, p := range benchfloor.SettledProblems(req, rsp) {
+		t.Error(p)
 	}
 	if st := xrStatus(rsp); st["phase"] != PhaseRunning {
 		t.Errorf("status = %v, want phase %s", st, PhaseRunning)

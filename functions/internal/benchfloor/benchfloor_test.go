@@ -60,3 +60,37 @@ func TestObservedNeedsResourceName(t *testing.T) {
 		t.Error("Observed accepted an object without the composition-resource-name annotation")
 	}
 }
+
+func TestSettledProblems(t *testing.T) {
+	obj := func(m map[string]any) *fnv1.Resource {
+		r, err := Resource(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	plain := map[string]any{"kind": "ConfigMap", "metadata": map[string]any{"name": "a"}}
+	managed := map[string]any{"kind": "ConfigMap", "metadata": map[string]any{"name": "b", "managedFields": []any{map[string]any{"manager": "x"}}}}
+	req := &fnv1.RunFunctionRequest{Observed: &fnv1.State{Resources: map[string]*fnv1.Resource{
+		"kept": obj(plain), "unready": obj(plain), "managed": obj(plain), "dropped": obj(plain),
+	}}}
+	rsp := &fnv1.RunFunctionResponse{Desired: &fnv1.State{Resources: map[string]*fnv1.Resource{
+		"kept":    {Resource: obj(plain).GetResource(), Ready: fnv1.Ready_READY_TRUE},
+		"unready": {Resource: obj(plain).GetResource(), Ready: fnv1.Ready_READY_FALSE},
+		"managed": {Resource: obj(managed).GetResource(), Ready: fnv1.Ready_READY_TRUE},
+	}}}
+	want := []string{
+		"observed dropped is no longer desired: Crossplane would delete it",
+		"desired managed carries managedFields",
+		"unready ready = READY_FALSE, want READY_TRUE",
+	}
+	if diff := cmp.Diff(want, SettledProblems(req, rsp)); diff != "" {
+		t.Errorf("SettledProblems (-want +got):\n%s", diff)
+	}
+	delete(req.Observed.Resources, "dropped")
+	delete(req.Observed.Resources, "unready")
+	delete(req.Observed.Resources, "managed")
+	if got := SettledProblems(req, rsp); len(got) != 0 {
+		t.Errorf("SettledProblems of a settled answer = %v, want none", got)
+	}
+}
