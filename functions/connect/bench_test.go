@@ -27,6 +27,10 @@ import (
 //   - 32+32: the most connectors the schema admits (32 sources, 32 sinks).
 //   - 50+50: 50 sources and 50 sinks, beyond what admission allows; the
 //     function composes it all the same, so it bounds the cost.
+//   - 50+50-new-spec: 50+50 with the spec changed on every call (257
+//     variants, one more than the function keeps rendered pipeline files),
+//     so that every call renders its pipeline file: the first call after
+//     a change. The others measure the call Crossplane repeats every poll.
 //
 // The scaled cases use the sparse observed objects, so the request, and
 // with it the floor, is smaller than Crossplane's would be.
@@ -74,6 +78,21 @@ func BenchmarkRivvenConnect(b *testing.B) {
 			benchfloor.Compare(b, &connect.Function{}, req)
 		})
 	}
+	b.Run("50+50-new-spec", func(b *testing.B) {
+		base := scaled(b, seed, 50, 50)
+		var reqs []*fnv1.RunFunctionRequest
+		for v := range 257 {
+			xr := runtime.DeepCopyJSON(base)
+			sink := xr["spec"].(map[string]any)["sinks"].([]any)[0].(map[string]any)
+			sink["consumerGroup"] = fmt.Sprintf("group-00-v%03d", v)
+			req, err := benchfloor.Request(xr, observed, map[string][]map[string]any{connect.RequiredCluster: {cl}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			reqs = append(reqs, req)
+		}
+		benchfloor.CompareEach(b, &connect.Function{}, reqs)
+	})
 }
 
 // scaled copies the seed with its connectors repeated: sources cycle over

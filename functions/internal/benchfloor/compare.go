@@ -31,6 +31,19 @@ const UnitCPU = "x-floor-cpu"
 // path, not its composition; Compare fails the benchmark instead.
 func Compare(b *testing.B, srv fnv1.FunctionRunnerServiceServer, req *fnv1.RunFunctionRequest) {
 	b.Helper()
+	CompareEach(b, srv, []*fnv1.RunFunctionRequest{req})
+}
+
+// CompareEach is Compare with the calls cycling through reqs, for a function
+// whose cost depends on whether it has seen a request before: distinct
+// requests, more than the function remembers, measure every call as a first.
+// replay answers every request with the response to the first.
+func CompareEach(b *testing.B, srv fnv1.FunctionRunnerServiceServer, reqs []*fnv1.RunFunctionRequest) {
+	b.Helper()
+	if len(reqs) == 0 {
+		b.Fatal("no request to benchmark")
+	}
+	req := reqs[0]
 	fn := Serve(b, srv)
 	noop := Serve(b, Noop{})
 	rsp, err := fn.RunFunction(context.Background(), req)
@@ -45,51 +58,53 @@ func Compare(b *testing.B, srv fnv1.FunctionRunnerServiceServer, req *fnv1.RunFu
 
 	var floor, floorCPU time.Duration
 	b.Run("noop", func(b *testing.B) {
-		floor, floorCPU = loop(b, noop, req)
+		floor, floorCPU = loop(b, noop, reqs)
 	})
 	// What serialization alone costs: a function that answers instantly
 	// with the very response srv composes. Its x-floor is the least any
 	// implementation of srv could reach over this protocol.
 	b.Run("replay", func(b *testing.B) {
-		per, cpu := loop(b, Serve(b, Replay{Response: rsp}), req)
+		per, cpu := loop(b, Serve(b, Replay{Response: rsp}), reqs)
 		if floor > 0 {
 			b.ReportMetric(float64(per)/float64(floor), Unit)
 			b.ReportMetric(float64(cpu)/float64(floorCPU), UnitCPU)
 		}
 	})
 	b.Run("function", func(b *testing.B) {
-		per, cpu := loop(b, fn, req)
+		per, cpu := loop(b, fn, reqs)
 		if floor == 0 {
 			// Only the function's sub-benchmark was selected (-bench
 			// .../function): time the floor now, as many calls, outside
 			// the benchmark's timer (b.Loop has stopped it). A nested
 			// testing.Benchmark would deadlock on the benchmark lock.
-			floor, floorCPU = timeCalls(b, noop, req, b.N)
+			floor, floorCPU = timeCalls(b, noop, reqs, b.N)
 		}
 		b.ReportMetric(float64(per)/float64(floor), Unit)
 		b.ReportMetric(float64(cpu)/float64(floorCPU), UnitCPU)
 	})
 }
 
-// loop calls c with req until the benchmark has enough samples and returns
-// the wall and CPU time per call.
-func loop(b *testing.B, c fnv1.FunctionRunnerServiceClient, req *fnv1.RunFunctionRequest) (wall, cpu time.Duration) {
+// loop calls c with each of reqs in turn until the benchmark has enough
+// samples and returns the wall and CPU time per call.
+func loop(b *testing.B, c fnv1.FunctionRunnerServiceClient, reqs []*fnv1.RunFunctionRequest) (wall, cpu time.Duration) {
 	b.ReportAllocs()
 	ctx := context.Background()
 	var rsp *fnv1.RunFunctionResponse
 	var cpu0 time.Duration
+	var calls int
 	for b.Loop() {
 		if cpu0 == 0 {
 			// b.Loop runs once: its timer starts with the first call.
 			cpu0 = processCPU()
 		}
 		var err error
-		if rsp, err = c.RunFunction(ctx, req); err != nil {
+		if rsp, err = c.RunFunction(ctx, reqs[calls%len(reqs)]); err != nil {
 			b.Fatalf("RunFunction: %v", err)
 		}
+		calls++
 	}
 	cpu = (processCPU() - cpu0) / time.Duration(b.N)
-	b.ReportMetric(float64(proto.Size(req)), "req-B")
+	b.ReportMetric(float64(proto.Size(reqs[0])), "req-B")
 	b.ReportMetric(float64(proto.Size(rsp)), "rsp-B")
 	b.ReportMetric(float64(cpu.Nanoseconds()), "cpu-ns/op")
 	return b.Elapsed() / time.Duration(b.N), cpu
@@ -104,12 +119,13 @@ func processCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// timeCalls returns the mean wall and CPU time of n calls of c with req.
-func timeCalls(b *testing.B, c fnv1.FunctionRunnerServiceClient, req *fnv1.RunFunctionRequest, n int) (wall, cpu time.Duration) {
+// timeCalls returns the mean wall and CPU time of n calls of c, cycling
+// through reqs.
+func timeCalls(b *testing.B, c fnv1.FunctionRunnerServiceClient, reqs []*fnv1.RunFunctionRequest, n int) (wall, cpu time.Duration) {
 	ctx := context.Background()
 	start, cpu0 := time.Now(), processCPU()
-	for range n {
-		if _, err := c.RunFunction(ctx, req); err != nil {
+	for i := range n {
+		if _, err := c.RunFunction(ctx, reqs[i%len(reqs)]); err != nil {
 			b.Fatalf("RunFunction: %v", err)
 		}
 	}
