@@ -79,12 +79,15 @@ func BenchmarkRivvenConnect(b *testing.B) {
 		})
 	}
 	b.Run("50+50-new-spec", func(b *testing.B) {
+		// Names unique to this run: with -count, an earlier run's
+		// variants would still be in the function's cache.
+		newSpecRuns++
 		base := scaled(b, seed, 50, 50)
 		var reqs []*fnv1.RunFunctionRequest
 		for v := range 257 {
 			xr := runtime.DeepCopyJSON(base)
 			sink := xr["spec"].(map[string]any)["sinks"].([]any)[0].(map[string]any)
-			sink["consumerGroup"] = fmt.Sprintf("group-00-v%03d", v)
+			sink["consumerGroup"] = fmt.Sprintf("group-00-r%d-v%03d", newSpecRuns, v)
 			req, err := benchfloor.Request(xr, observed, map[string][]map[string]any{connect.RequiredCluster: {cl}})
 			if err != nil {
 				b.Fatal(err)
@@ -125,5 +128,8 @@ func scaled(b *testing.B, seed map[string]any, sources, sinks int) map[string]an
 	spec["sources"], spec["sinks"] = outSrc, outSnk
 	return xr
 }
+
+// newSpecRuns counts the runs of 50+50-new-spec in this process.
+var newSpecRuns int //nolint:gochecknoglobals // Benchmark bookkeeping.
 
 var _ fnv1.FunctionRunnerServiceServer = &connect.Function{}

@@ -21,7 +21,7 @@ func BenchmarkNoop(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	loop(b, Serve(b, Noop{}), []*fnv1.RunFunctionRequest{req})
+	loop(b, Serve(b, Noop{}), []*fnv1.RunFunctionRequest{req}, new(int))
 }
 
 // TestServeRoundTrip proves the in-process path carries a request to the

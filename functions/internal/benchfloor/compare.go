@@ -44,6 +44,11 @@ func CompareEach(b *testing.B, srv fnv1.FunctionRunnerServiceServer, reqs []*fnv
 		b.Fatal("no request to benchmark")
 	}
 	req := reqs[0]
+	// Where each sub-benchmark is in reqs. The testing package may run a
+	// sub-benchmark's function more than once (a first run with N = 1);
+	// going on from where the last run stopped keeps every call on a request
+	// the function has not just seen.
+	var noopNext, replayNext, fnNext int
 	fn := Serve(b, srv)
 	noop := Serve(b, Noop{})
 	rsp, err := fn.RunFunction(context.Background(), req)
@@ -58,50 +63,49 @@ func CompareEach(b *testing.B, srv fnv1.FunctionRunnerServiceServer, reqs []*fnv
 
 	var floor, floorCPU time.Duration
 	b.Run("noop", func(b *testing.B) {
-		floor, floorCPU = loop(b, noop, reqs)
+		floor, floorCPU = loop(b, noop, reqs, &noopNext)
 	})
 	// What serialization alone costs: a function that answers instantly
 	// with the very response srv composes. Its x-floor is the least any
 	// implementation of srv could reach over this protocol.
 	b.Run("replay", func(b *testing.B) {
-		per, cpu := loop(b, Serve(b, Replay{Response: rsp}), reqs)
+		per, cpu := loop(b, Serve(b, Replay{Response: rsp}), reqs, &replayNext)
 		if floor > 0 {
 			b.ReportMetric(float64(per)/float64(floor), Unit)
 			b.ReportMetric(float64(cpu)/float64(floorCPU), UnitCPU)
 		}
 	})
 	b.Run("function", func(b *testing.B) {
-		per, cpu := loop(b, fn, reqs)
+		per, cpu := loop(b, fn, reqs, &fnNext)
 		if floor == 0 {
 			// Only the function's sub-benchmark was selected (-bench
 			// .../function): time the floor now, as many calls, outside
 			// the benchmark's timer (b.Loop has stopped it). A nested
 			// testing.Benchmark would deadlock on the benchmark lock.
-			floor, floorCPU = timeCalls(b, noop, reqs, b.N)
+			floor, floorCPU = timeCalls(b, noop, reqs, &noopNext, b.N)
 		}
 		b.ReportMetric(float64(per)/float64(floor), Unit)
 		b.ReportMetric(float64(cpu)/float64(floorCPU), UnitCPU)
 	})
 }
 
-// loop calls c with each of reqs in turn until the benchmark has enough
-// samples and returns the wall and CPU time per call.
-func loop(b *testing.B, c fnv1.FunctionRunnerServiceClient, reqs []*fnv1.RunFunctionRequest) (wall, cpu time.Duration) {
+// loop calls c with each of reqs in turn, from reqs[*next] on, until the
+// benchmark has enough samples and returns the wall and CPU time per call.
+func loop(b *testing.B, c fnv1.FunctionRunnerServiceClient, reqs []*fnv1.RunFunctionRequest, next *int) (wall, cpu time.Duration) {
 	b.ReportAllocs()
 	ctx := context.Background()
 	var rsp *fnv1.RunFunctionResponse
 	var cpu0 time.Duration
-	var calls int
 	for b.Loop() {
 		if cpu0 == 0 {
 			// b.Loop runs once: its timer starts with the first call.
 			cpu0 = processCPU()
 		}
 		var err error
-		if rsp, err = c.RunFunction(ctx, reqs[calls%len(reqs)]); err != nil {
+		if rsp, err = c.RunFunction(ctx, reqs[*next%len(reqs)]); err != nil {
 			b.Fatalf("RunFunction: %v", err)
 		}
-		calls++
+		*next++
 	}
 	cpu = (processCPU() - cpu0) / time.Duration(b.N)
 	b.ReportMetric(float64(proto.Size(reqs[0])), "req-B")
@@ -120,12 +124,13 @@ func processCPU() time.Duration {
 }
 
 // timeCalls returns the mean wall and CPU time of n calls of c, cycling
-// through reqs.
-func timeCalls(b *testing.B, c fnv1.FunctionRunnerServiceClient, reqs []*fnv1.RunFunctionRequest, n int) (wall, cpu time.Duration) {
+// through reqs from reqs[*next] on.
+func timeCalls(b *testing.B, c fnv1.FunctionRunnerServiceClient, reqs []*fnv1.RunFunctionRequest, next *int, n int) (wall, cpu time.Duration) {
 	ctx := context.Background()
 	start, cpu0 := time.Now(), processCPU()
-	for i := range n {
-		if _, err := c.RunFunction(ctx, reqs[i%len(reqs)]); err != nil {
+	for range n {
+		*next++
+		if _, err := c.RunFunction(ctx, reqs[(*next-1)%len(reqs)]); err != nil {
 			b.Fatalf("RunFunction: %v", err)
 		}
 	}
