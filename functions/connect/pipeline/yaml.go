@@ -42,8 +42,9 @@ func (r EnvRef) Text() string {
 // RivvenConnect on every poll, almost always with an unchanged spec, and
 // the YAML emitter is most of what such a call costs (docs/performance.md).
 // The emitter's output depends on the node tree alone, so a hit returns the
-// very bytes emitting would. 256 files of at most the 32 sources and 32 sinks
-// admission allows (about 120 KB each) bound it to about 30 MB.
+// very bytes emitting would. The seed's connectors repeated to the 32
+// sources and 32 sinks admission allows render 46 KB, so 256 such files
+// hold about 12 MB.
 var renderedFiles = lru.New(256) //nolint:gochecknoglobals // A process-wide cache; lru.Cache is safe for concurrent use.
 
 // Render writes doc as YAML with sorted keys.
