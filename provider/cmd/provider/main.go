@@ -45,7 +45,8 @@ func main() {
 	var c cli
 	k, err := parser(&c)
 	if err != nil {
-		panic(err)
+		fmt.Fprintln(os.Stderr, "provider:", err)
+		os.Exit(2)
 	}
 	kctx, err := k.Parse(os.Args[1:])
 	k.FatalIfErrorf(err)
