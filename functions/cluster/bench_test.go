@@ -29,11 +29,7 @@ func BenchmarkRivvenCluster(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	sparse, err := benchfloor.Objects("../../examples/render/cluster/observed-production.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	sparseObserved, err := benchfloor.Observed(sparse)
+	sparseObserved, err := benchfloor.ObservedFile("../../examples/render/cluster/observed-production.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -43,11 +43,7 @@ func BenchmarkRivvenConnect(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	objs, err := benchfloor.Objects("../../examples/render/connect/observed-cdc-pipeline.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	observed, err := benchfloor.Observed(objs)
+	observed, err := benchfloor.ObservedFile("../../examples/render/connect/observed-cdc-pipeline.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -66,6 +66,20 @@ func Captured(path, kind string) (map[string]any, map[string]*fnv1.Resource, err
 	return objs[0], observed, nil
 }
 
+// ObservedFile reads a file of observed composed resources, each carrying
+// its composition-resource-name annotation, keyed as Observed keys them.
+func ObservedFile(path string) (map[string]*fnv1.Resource, error) {
+	objs, err := Objects(path)
+	if err != nil {
+		return nil, err
+	}
+	observed, err := Observed(objs)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return observed, nil
+}
+
 // Resource wraps an object as a function-protocol resource.
 func Resource(obj map[string]any) (*fnv1.Resource, error) {
 	s, err := structpb.NewStruct(obj)
