@@ -1,0 +1,57 @@
+// Package broker is the broker tier: the broker pods function-rivven-cluster
+// composes, run with the real rivvend (bin/rivven, built by make rivven)
+// through package podrun, each in a network namespace of its own, and checked
+// with the composed probes, the ServiceMonitor's endpoint and the real rivven
+// CLI. See README.md in this directory.
+package broker
+
+import (
+	"fmt"
+	"net/netip"
+	"os"
+	"sync"
+	"testing"
+
+	clusterv1alpha1 "github.com/rivven/crossplane-rivven/apis/cluster/v1alpha1"
+	"github.com/rivven/crossplane-rivven/test/podrun"
+	"github.com/rivven/crossplane-rivven/test/rivvenbin"
+)
+
+func TestMain(m *testing.M) {
+	// The pods' network exists only in this process's own namespace.
+	if err := podrun.ReexecInPrivateNetwork(); err != nil {
+		fmt.Fprintln(os.Stderr, "broker tier:", err)
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
+var (
+	netOnce sync.Once
+	podNet  *podrun.Network
+	netErr  error
+)
+
+// network is the pod network: 10.88.0.0/24 on a bridge that exists only in
+// this test's network namespace.
+func network(t *testing.T) *podrun.Network {
+	t.Helper()
+	netOnce.Do(func() { podNet, netErr = podrun.NewNetwork("podrun0", netip.MustParsePrefix("10.88.0.0/24")) })
+	if netErr != nil {
+		t.Fatal(netErr)
+	}
+	return podNet
+}
+
+// resolveImage maps composed images to the binaries of make rivven.
+func resolveImage(image string) (string, error) { return rivvenbin.Resolve(image) }
+
+// cli is the real rivven CLI of the default version: the independent client.
+func cli(t *testing.T) string {
+	t.Helper()
+	p, err := rivvenbin.Binary(clusterv1alpha1.DefaultVersion, "rivven")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

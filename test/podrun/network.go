@@ -1,0 +1,167 @@
+package podrun
+
+import (
+	"fmt"
+	"net/netip"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+)
+
+// envInNetns marks a process that ReexecInPrivateNetwork already moved.
+const envInNetns = "PODRUN_PRIVATE_NETNS"
+
+// ReexecInPrivateNetwork re-executes the running program in a network
+// namespace of its own (unshare --net) unless it already runs in one, so the
+// pod network it builds (a bridge, one veth per pod, addresses, routes)
+// exists only for this process and vanishes with it: nothing on the machine
+// changes and no pod is reachable from outside. Call it first in TestMain;
+// it returns only in the re-executed process, or with an error.
+func ReexecInPrivateNetwork() error {
+	if os.Getenv(envInNetns) == "1" {
+		return run("ip", "link", "set", "lo", "up")
+	}
+	if os.Geteuid() != 0 {
+		return fmt.Errorf("pods need network namespaces and user switching: run as root (uid %d)", os.Geteuid())
+	}
+	unshare, err := exec.LookPath("unshare")
+	if err != nil {
+		return fmt.Errorf("unshare (util-linux) is required: %w", err)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	env := append(os.Environ(), envInNetns+"=1")
+	return syscall.Exec(unshare, append([]string{"unshare", "--net", "--", self}, os.Args[1:]...), env)
+}
+
+// Network is a bridge in the caller's private network namespace that pod
+// sandboxes attach to. The caller reaches every pod by its IP.
+type Network struct {
+	bridge string
+	prefix netip.Prefix
+
+	mu   sync.Mutex
+	next netip.Addr
+}
+
+// NewNetwork creates the bridge with the first address of prefix (a /24 of
+// the caller's choosing; it exists only inside the private namespace).
+func NewNetwork(bridge string, prefix netip.Prefix) (*Network, error) {
+	if os.Getenv(envInNetns) != "1" {
+		return nil, fmt.Errorf("podrun: NewNetwork outside a private network namespace; call ReexecInPrivateNetwork in TestMain")
+	}
+	gw := prefix.Masked().Addr().Next()
+	steps := [][]string{
+		{"ip", "link", "add", bridge, "type", "bridge"},
+		{"ip", "addr", "add", netip.PrefixFrom(gw, prefix.Bits()).String(), "dev", bridge},
+		{"ip", "link", "set", bridge, "up"},
+	}
+	for _, s := range steps {
+		if err := run(s...); err != nil {
+			return nil, err
+		}
+	}
+	return &Network{bridge: bridge, prefix: prefix, next: gw.Next()}, nil
+}
+
+// Gateway is the caller's own address on the bridge.
+func (n *Network) Gateway() netip.Addr { return n.prefix.Masked().Addr().Next() }
+
+// Sandbox is a pod's network identity: a network namespace held open by a
+// sleeping process, with one interface (eth0) holding the pod IP. Containers
+// of the pod join it; it outlives container restarts, as a pod sandbox does.
+type Sandbox struct {
+	IP     netip.Addr
+	holder *exec.Cmd
+	veth   string
+}
+
+// NewSandbox creates a network namespace with a fresh address of n.
+func (n *Network) NewSandbox() (*Sandbox, error) {
+	n.mu.Lock()
+	ip := n.next
+	n.next = ip.Next()
+	n.mu.Unlock()
+	if !n.prefix.Contains(ip) {
+		return nil, fmt.Errorf("podrun: network %s is full", n.prefix)
+	}
+	holder := exec.Command("unshare", "--net", "--", "sleep", "infinity")
+	holder.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
+	if err := holder.Start(); err != nil {
+		return nil, err
+	}
+	sb := &Sandbox{IP: ip, holder: holder}
+	// unshare creates the namespace before it execs sleep; wait until the
+	// holder's namespace differs from ours.
+	if err := waitNetnsDiffers(holder.Process.Pid); err != nil {
+		sb.Close()
+		return nil, err
+	}
+	idx := strings.ReplaceAll(ip.String(), ".", "")
+	host, peer := "vh"+idx, "vp"+idx
+	sb.veth = host
+	pid := strconv.Itoa(holder.Process.Pid)
+	in := func(args ...string) []string {
+		return append([]string{"nsenter", "--net=/proc/" + pid + "/ns/net", "--"}, args...)
+	}
+	steps := [][]string{
+		{"ip", "link", "add", host, "type", "veth", "peer", "name", peer},
+		{"ip", "link", "set", peer, "netns", pid},
+		{"ip", "link", "set", host, "master", n.bridge, "up"},
+		in("ip", "link", "set", "lo", "up"),
+		in("ip", "link", "set", peer, "name", "eth0"),
+		in("ip", "addr", "add", netip.PrefixFrom(ip, n.prefix.Bits()).String(), "dev", "eth0"),
+		in("ip", "link", "set", "eth0", "up"),
+		in("ip", "route", "add", "default", "via", n.Gateway().String()),
+	}
+	for _, s := range steps {
+		if err := run(s...); err != nil {
+			sb.Close()
+			return nil, err
+		}
+	}
+	return sb, nil
+}
+
+// NetnsPath is the namespace file a container process joins.
+func (s *Sandbox) NetnsPath() string {
+	return "/proc/" + strconv.Itoa(s.holder.Process.Pid) + "/ns/net"
+}
+
+// Close ends the sandbox; its namespace and interfaces go with the holder.
+func (s *Sandbox) Close() {
+	if s.holder != nil && s.holder.Process != nil {
+		_ = s.holder.Process.Kill()
+		_ = s.holder.Wait()
+	}
+	if s.veth != "" {
+		_ = exec.Command("ip", "link", "del", s.veth).Run()
+	}
+}
+
+func waitNetnsDiffers(pid int) error {
+	self, err := os.Readlink("/proc/self/ns/net")
+	if err != nil {
+		return err
+	}
+	for range 200 {
+		if ns, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/net", pid)); err == nil && ns != self {
+			return nil
+		}
+		sleep(10)
+	}
+	return fmt.Errorf("podrun: sandbox process %d never entered a network namespace of its own", pid)
+}
+
+func run(args ...string) error {
+	out, err := exec.Command(args[0], args[1:]...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
