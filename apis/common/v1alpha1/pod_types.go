@@ -21,7 +21,9 @@ type PodTemplate struct {
 	// +optional
 	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
 
-	// PodAnnotations are added to every pod.
+	// PodAnnotations are added to every pod. AppArmor annotations must keep
+	// to what the restricted Pod Security Standard allows.
+	// +kubebuilder:validation:XValidation:rule="self.all(k, !k.startsWith('container.apparmor.security.beta.kubernetes.io/') || self[k] == 'runtime/default' || self[k].startsWith('localhost/'))",message="spec.podAnnotations must set container.apparmor.security.beta.kubernetes.io/ annotations only to runtime/default or localhost/<profile>: Rivven pods meet the restricted Pod Security Standard"
 	// +optional
 	PodAnnotations map[string]string `json:"podAnnotations,omitempty"`
 
@@ -58,12 +60,36 @@ type PodTemplate struct {
 	ServiceAccountName string `json:"serviceAccountName,omitempty"`
 
 	// SecurityContext of the pods. The default meets the Kubernetes
-	// "restricted" Pod Security Standard.
+	// "restricted" Pod Security Standard, and so must every override: what
+	// that standard forbids is refused.
+	// +kubebuilder:validation:XValidation:rule="!has(self.runAsNonRoot) || self.runAsNonRoot",fieldPath=".runAsNonRoot",message="spec.securityContext.runAsNonRoot must not be false: Rivven pods meet the restricted Pod Security Standard, which requires a non-root user"
+	// +kubebuilder:validation:XValidation:rule="!has(self.runAsUser) || self.runAsUser != 0",fieldPath=".runAsUser",message="spec.securityContext.runAsUser must not be 0: Rivven pods meet the restricted Pod Security Standard, which forbids running as root"
+	// +kubebuilder:validation:XValidation:rule="!has(self.seccompProfile) || self.seccompProfile.type != 'Unconfined'",fieldPath=".seccompProfile.type",message="spec.securityContext.seccompProfile.type must not be Unconfined: Rivven pods meet the restricted Pod Security Standard, which requires RuntimeDefault or Localhost"
+	// +kubebuilder:validation:XValidation:rule="!has(self.appArmorProfile) || self.appArmorProfile.type != 'Unconfined'",fieldPath=".appArmorProfile.type",message="spec.securityContext.appArmorProfile.type must not be Unconfined: Rivven pods meet the restricted Pod Security Standard, which requires RuntimeDefault or Localhost"
+	// +kubebuilder:validation:XValidation:rule="!has(self.windowsOptions) || !has(self.windowsOptions.hostProcess) || !self.windowsOptions.hostProcess",fieldPath=".windowsOptions.hostProcess",message="spec.securityContext.windowsOptions.hostProcess must not be true: Rivven pods meet the restricted Pod Security Standard, which forbids host process containers"
+	// +kubebuilder:validation:XValidation:rule="!has(self.seLinuxOptions) || !has(self.seLinuxOptions.type) || self.seLinuxOptions.type in ['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']",fieldPath=".seLinuxOptions.type",message="spec.securityContext.seLinuxOptions.type must be container_t, container_init_t, container_kvm_t or container_engine_t: Rivven pods meet the restricted Pod Security Standard"
+	// +kubebuilder:validation:XValidation:rule="!has(self.seLinuxOptions) || !has(self.seLinuxOptions.user) || self.seLinuxOptions.user == ''",fieldPath=".seLinuxOptions.user",message="spec.securityContext.seLinuxOptions.user must not be set: Rivven pods meet the restricted Pod Security Standard, which forbids custom SELinux users"
+	// +kubebuilder:validation:XValidation:rule="!has(self.seLinuxOptions) || !has(self.seLinuxOptions.role) || self.seLinuxOptions.role == ''",fieldPath=".seLinuxOptions.role",message="spec.securityContext.seLinuxOptions.role must not be set: Rivven pods meet the restricted Pod Security Standard, which forbids custom SELinux roles"
+	// +kubebuilder:validation:XValidation:rule="!has(self.sysctls) || self.sysctls.all(s, s.name in ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.ping_group_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'])",fieldPath=".sysctls",message="spec.securityContext.sysctls may only set the safe sysctls (kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.ip_local_reserved_ports, net.ipv4.ip_unprivileged_port_start, net.ipv4.ping_group_range, net.ipv4.tcp_syncookies, net.ipv4.tcp_keepalive_time, net.ipv4.tcp_fin_timeout, net.ipv4.tcp_keepalive_intvl, net.ipv4.tcp_keepalive_probes): Rivven pods meet the restricted Pod Security Standard"
 	// +optional
 	SecurityContext *corev1.PodSecurityContext `json:"securityContext,omitempty"`
 
 	// ContainerSecurityContext of the main container. The default meets the
-	// Kubernetes "restricted" Pod Security Standard.
+	// Kubernetes "restricted" Pod Security Standard, and so must every
+	// override: what that standard forbids is refused.
+	// +kubebuilder:validation:XValidation:rule="!has(self.privileged) || !self.privileged",fieldPath=".privileged",message="spec.containerSecurityContext.privileged must not be true: Rivven pods meet the restricted Pod Security Standard"
+	// +kubebuilder:validation:XValidation:rule="!has(self.allowPrivilegeEscalation) || !self.allowPrivilegeEscalation",fieldPath=".allowPrivilegeEscalation",message="spec.containerSecurityContext.allowPrivilegeEscalation must not be true: Rivven pods meet the restricted Pod Security Standard"
+	// +kubebuilder:validation:XValidation:rule="!has(self.capabilities) || !has(self.capabilities.add) || self.capabilities.add.all(x, x == 'NET_BIND_SERVICE')",fieldPath=".capabilities.add",message="spec.containerSecurityContext.capabilities.add may only contain NET_BIND_SERVICE: Rivven pods meet the restricted Pod Security Standard"
+	// +kubebuilder:validation:XValidation:rule="!has(self.capabilities) || !has(self.capabilities.drop) || size(self.capabilities.drop) == 0 || 'ALL' in self.capabilities.drop",fieldPath=".capabilities.drop",message="spec.containerSecurityContext.capabilities.drop must contain ALL when set: Rivven pods meet the restricted Pod Security Standard, which requires dropping every capability"
+	// +kubebuilder:validation:XValidation:rule="!has(self.procMount) || self.procMount == 'Default'",fieldPath=".procMount",message="spec.containerSecurityContext.procMount must be Default: Rivven pods meet the restricted Pod Security Standard, which forbids unmasking /proc"
+	// +kubebuilder:validation:XValidation:rule="!has(self.runAsNonRoot) || self.runAsNonRoot",fieldPath=".runAsNonRoot",message="spec.containerSecurityContext.runAsNonRoot must not be false: Rivven pods meet the restricted Pod Security Standard, which requires a non-root user"
+	// +kubebuilder:validation:XValidation:rule="!has(self.runAsUser) || self.runAsUser != 0",fieldPath=".runAsUser",message="spec.containerSecurityContext.runAsUser must not be 0: Rivven pods meet the restricted Pod Security Standard, which forbids running as root"
+	// +kubebuilder:validation:XValidation:rule="!has(self.seccompProfile) || self.seccompProfile.type != 'Unconfined'",fieldPath=".seccompProfile.type",message="spec.containerSecurityContext.seccompProfile.type must not be Unconfined: Rivven pods meet the restricted Pod Security Standard, which requires RuntimeDefault or Localhost"
+	// +kubebuilder:validation:XValidation:rule="!has(self.appArmorProfile) || self.appArmorProfile.type != 'Unconfined'",fieldPath=".appArmorProfile.type",message="spec.containerSecurityContext.appArmorProfile.type must not be Unconfined: Rivven pods meet the restricted Pod Security Standard, which requires RuntimeDefault or Localhost"
+	// +kubebuilder:validation:XValidation:rule="!has(self.windowsOptions) || !has(self.windowsOptions.hostProcess) || !self.windowsOptions.hostProcess",fieldPath=".windowsOptions.hostProcess",message="spec.containerSecurityContext.windowsOptions.hostProcess must not be true: Rivven pods meet the restricted Pod Security Standard, which forbids host process containers"
+	// +kubebuilder:validation:XValidation:rule="!has(self.seLinuxOptions) || !has(self.seLinuxOptions.type) || self.seLinuxOptions.type in ['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']",fieldPath=".seLinuxOptions.type",message="spec.containerSecurityContext.seLinuxOptions.type must be container_t, container_init_t, container_kvm_t or container_engine_t: Rivven pods meet the restricted Pod Security Standard"
+	// +kubebuilder:validation:XValidation:rule="!has(self.seLinuxOptions) || !has(self.seLinuxOptions.user) || self.seLinuxOptions.user == ''",fieldPath=".seLinuxOptions.user",message="spec.containerSecurityContext.seLinuxOptions.user must not be set: Rivven pods meet the restricted Pod Security Standard, which forbids custom SELinux users"
+	// +kubebuilder:validation:XValidation:rule="!has(self.seLinuxOptions) || !has(self.seLinuxOptions.role) || self.seLinuxOptions.role == ''",fieldPath=".seLinuxOptions.role",message="spec.containerSecurityContext.seLinuxOptions.role must not be set: Rivven pods meet the restricted Pod Security Standard, which forbids custom SELinux roles"
 	// +optional
 	ContainerSecurityContext *corev1.SecurityContext `json:"containerSecurityContext,omitempty"`
 
