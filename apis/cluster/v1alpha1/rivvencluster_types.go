@@ -12,8 +12,13 @@ import (
 // Defaults that the schema applies and that the function applies again when
 // it renders an XR that never went through the API server (crossplane render).
 const (
-	DefaultReplicas          int32 = 3
-	DefaultVersion                 = "latest"
+	// DefaultReplicas is one broker: standalone mode, the only mode in
+	// which the supported rivvend releases start (see
+	// commonv1alpha1.ClusterModeFailure).
+	DefaultReplicas int32 = 1
+	// DefaultVersion is the newest tested release, never "latest": a
+	// moving tag is untestable and would change brokers under users.
+	DefaultVersion                 = commonv1alpha1.DefaultRivvenVersion
 	DefaultImage                   = "ghcr.io/hupe1980/rivvend"
 	DefaultStorageSize             = "10Gi"
 	DefaultPartitions        int32 = 3
@@ -25,20 +30,26 @@ const (
 )
 
 // RivvenClusterSpec is the desired state of a Rivven broker cluster.
-// +kubebuilder:validation:XValidation:rule="!has(self.config) || !has(self.config.defaultReplicationFactor) || self.config.defaultReplicationFactor <= (has(self.replicas) ? self.replicas : 3)",message="spec.config.defaultReplicationFactor must not exceed spec.replicas"
-// +kubebuilder:validation:XValidation:rule="!has(self.config) || !has(self.config.minInsyncReplicas) || self.config.minInsyncReplicas <= (has(self.config.defaultReplicationFactor) ? self.config.defaultReplicationFactor : ((has(self.replicas) ? self.replicas : 3) < 3 ? (has(self.replicas) ? self.replicas : 3) : 3))",message="spec.config.minInsyncReplicas must not exceed spec.config.defaultReplicationFactor (which defaults to min(spec.replicas, 3)); rivvend refuses to start otherwise"
+// +kubebuilder:validation:XValidation:rule="!has(self.config) || !has(self.config.defaultReplicationFactor) || self.config.defaultReplicationFactor <= (has(self.replicas) ? self.replicas : 1)",message="spec.config.defaultReplicationFactor must not exceed spec.replicas"
+// +kubebuilder:validation:XValidation:rule="!has(self.config) || !has(self.config.minInsyncReplicas) || self.config.minInsyncReplicas <= (has(self.config.defaultReplicationFactor) ? self.config.defaultReplicationFactor : ((has(self.replicas) ? self.replicas : 1) < 3 ? (has(self.replicas) ? self.replicas : 1) : 3))",message="spec.config.minInsyncReplicas must not exceed spec.config.defaultReplicationFactor (which defaults to min(spec.replicas, 3)); rivvend refuses to start otherwise"
 // +kubebuilder:validation:XValidation:rule="!has(self.serviceMonitor) || !has(self.serviceMonitor.enabled) || !self.serviceMonitor.enabled || !has(self.metrics) || !has(self.metrics.enabled) || self.metrics.enabled",message="spec.serviceMonitor.enabled requires spec.metrics.enabled"
+// +kubebuilder:validation:XValidation:rule="((has(self.replicas) ? self.replicas : 1) > 1) == ((has(oldSelf.replicas) ? oldSelf.replicas : 1) > 1)",fieldPath=".replicas",message="spec.replicas cannot change between 1 (standalone broker) and more than 1 (cluster mode): rivvend runs a different mode with a different data layout; create a new RivvenCluster instead"
+// +kubebuilder:validation:XValidation:rule="!has(self.service) || !has(self.service.type) || self.service.type == 'ClusterIP' || (has(self.config) && has(self.config.requireClientAuth) && self.config.requireClientAuth)",fieldPath=".service.type",message="spec.service.type LoadBalancer or NodePort exposes the broker's client port outside the cluster without client authentication; set spec.config.requireClientAuth: true or use ClusterIP"
 type RivvenClusterSpec struct {
 	// Replicas is the number of brokers. One broker runs in standalone mode;
-	// two or more form a Raft cluster.
-	// +kubebuilder:default=3
+	// two or more run rivvend's cluster mode, which no tested release can
+	// start (the function warns, naming the failure). The two modes lay out
+	// data differently, so replicas cannot change between 1 and more than 1.
+	// +kubebuilder:default=1
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=99
 	// +optional
 	Replicas *int32 `json:"replicas,omitempty"`
 
-	// Version is the image tag of the broker.
-	// +kubebuilder:default="latest"
+	// Version is the image tag of the broker: a Rivven release. Releases
+	// other than the tested ones (the README's Rivven compatibility
+	// table) are accepted with a Warning.
+	// +kubebuilder:default="0.0.22"
 	// +kubebuilder:validation:Pattern=`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`
 	// +optional
 	Version string `json:"version,omitempty"`
@@ -253,7 +264,9 @@ type PodDisruptionBudgetSpec struct {
 
 // ServiceSpec tunes the client Service.
 type ServiceSpec struct {
-	// Type of the client Service.
+	// Type of the client Service. NodePort and LoadBalancer expose the
+	// client port outside the cluster and need
+	// spec.config.requireClientAuth: true.
 	// +kubebuilder:validation:Enum=ClusterIP;NodePort;LoadBalancer
 	// +kubebuilder:default=ClusterIP
 	// +optional
@@ -266,7 +279,7 @@ type ServiceSpec struct {
 }
 
 // ClusterPhase summarises the state of the brokers.
-// +kubebuilder:validation:Enum=Pending;Provisioning;Updating;Running
+// +kubebuilder:validation:Enum=Pending;Provisioning;Updating;Running;Unsupported
 type ClusterPhase string
 
 // Cluster phases.
@@ -279,6 +292,11 @@ const (
 	PhaseUpdating ClusterPhase = "Updating"
 	// PhaseRunning means every desired broker is ready and up to date.
 	PhaseRunning ClusterPhase = "Running"
+	// PhaseUnsupported means the brokers cannot run as specified with this
+	// Rivven release (cluster mode in a release where it is known not to
+	// start); the BrokersReady condition says why. Nothing will progress
+	// until the spec changes.
+	PhaseUnsupported ClusterPhase = "Unsupported"
 )
 
 // RivvenClusterStatus is the observed state of a RivvenCluster. Crossplane

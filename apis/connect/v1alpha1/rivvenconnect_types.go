@@ -41,9 +41,10 @@ type RivvenConnectSpec struct {
 	// +optional
 	Replicas *int32 `json:"replicas,omitempty"`
 
-	// Version is the image tag of rivven-connect.
+	// Version is the image tag of rivven-connect: a Rivven release. Releases
+	// other than the tested ones are accepted with a Warning.
 	// +kubebuilder:validation:Pattern=`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`
-	// +kubebuilder:default="latest"
+	// +kubebuilder:default="0.0.22"
 	// +optional
 	Version string `json:"version,omitempty"`
 
