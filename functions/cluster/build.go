@@ -22,10 +22,11 @@ type composition struct {
 	Warnings []warning
 }
 
-// build is the pure core of the function: a defaulted, validated spec and the
-// observed composed resources in, desired resources with their readiness and
-// the XR status out. random is only read when no token exists yet.
-func build(name, ns string, s clusterv1alpha1.RivvenClusterSpec, observed map[resource.Name]resource.ObservedComposed, random io.Reader) (*composition, error) {
+// build is the pure core of the function: a defaulted, validated spec, the
+// observed composed resources and the observed broker pods in, desired
+// resources with their readiness and the XR status out. random is only read
+// when no token exists yet.
+func build(name, ns string, s clusterv1alpha1.RivvenClusterSpec, observed map[resource.Name]resource.ObservedComposed, pods brokerPods, random io.Reader) (*composition, error) {
 	obs := func(k resource.Name) *composed.Unstructured {
 		if o, ok := observed[k]; ok {
 			return o.Resource
@@ -44,7 +45,7 @@ func build(name, ns string, s clusterv1alpha1.RivvenClusterSpec, observed map[re
 	}
 
 	stsStatus := readiness.StatefulSet(obs(KeyStatefulSet))
-	sum := summarize(name, ns, s, stsStatus)
+	sum := summarize(name, ns, s, stsStatus, pods)
 
 	c := &composition{Desired: map[resource.Name]*resource.DesiredComposed{}, Summary: sum, Warnings: warnings(s)}
 	add := func(k resource.Name, obj any, ready bool) error {
@@ -86,7 +87,7 @@ func build(name, ns string, s clusterv1alpha1.RivvenClusterSpec, observed map[re
 		{KeyAuthSecret, authSecret(name, ns, token), exists(KeyAuthSecret), true},
 		{KeyPDB, podDisruptionBudget(name, ns, s), exists(KeyPDB), *s.PodDisruptionBudget.Enabled},
 		{KeyServiceMonitor, serviceMonitor(name, ns, s), exists(KeyServiceMonitor), s.ServiceMonitor.Enabled},
-		{KeyProviderConfig, providerConfig(name, ns, s), exists(KeyProviderConfig), true},
+		{KeyProviderConfig, providerConfig(name, ns), exists(KeyProviderConfig), true},
 	}
 	for _, st := range steps {
 		if !st.want {

@@ -3,7 +3,6 @@ package cluster
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -29,9 +28,12 @@ func brokerEnv(name, ns string, s clusterv1alpha1.RivvenClusterSpec) map[string]
 		"RUST_LOG":                  string(c.LogLevel),
 	}
 	if clusterMode(s) {
+		// No RIVVEN_SEEDS: rivvend parses each seed as a literal IP:port
+		// and skips DNS names, and the pod IPs of peers are not known
+		// when the ConfigMap is composed. Membership is formed through
+		// the Raft API on the HTTP port, not through SWIM seeds.
 		env["RIVVEN_MODE"] = "cluster"
 		env["RIVVEN_CLUSTER_BIND"] = fmt.Sprintf("0.0.0.0:%d", PortCluster)
-		env["RIVVEN_SEEDS"] = seeds(name, ns, *s.Replicas)
 	} else {
 		env["RIVVEN_MODE"] = "standalone"
 	}
@@ -52,28 +54,16 @@ func brokerEnv(name, ns string, s clusterv1alpha1.RivvenClusterSpec) map[string]
 		env["RIVVEN_RAFT_ELECTION_MIN_MS"] = strconv.FormatInt(r.ElectionMinMs, 10)
 		env["RIVVEN_RAFT_ELECTION_MAX_MS"] = strconv.FormatInt(r.ElectionMaxMs, 10)
 	}
-	if s.TLS.Enabled {
+	if apiTLS(s) {
 		env["RIVVEN_TLS_ENABLED"] = "true"
 		env["RIVVEN_TLS_CERT"] = TLSDir + "/" + corev1.TLSCertKey
 		env["RIVVEN_TLS_KEY"] = TLSDir + "/" + corev1.TLSPrivateKeyKey
-		// The CA is also the trust root of the HTTPS client rivvend uses
-		// for Raft RPCs between brokers once the API port serves TLS.
-		env["RIVVEN_TLS_CA"] = TLSDir + "/" + corev1.ServiceAccountRootCAKey
+		// No RIVVEN_TLS_CA: the Secret need not hold ca.crt (kubectl
+		// create secret tls and most issuers write none), and a CA path
+		// to a missing file breaks the API listener. The CA serves only
+		// client-certificate checks, which the released build lacks.
 	}
 	return env
-}
-
-// seeds lists the SWIM seed addresses: the first (up to) three brokers over
-// the headless Service. Capping the list keeps it, and so the config hash,
-// unchanged when a cluster of three or more scales, so scaling does not
-// restart the running brokers.
-func seeds(name, ns string, replicas int32) string {
-	n := min(replicas, 3)
-	out := make([]string, 0, n)
-	for i := range n {
-		out = append(out, fmt.Sprintf("%s:%d", podHost(name, ns, i), PortCluster))
-	}
-	return strings.Join(out, ",")
 }
 
 func i32(v int32) string { return strconv.FormatInt(int64(v), 10) }

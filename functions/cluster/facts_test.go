@@ -100,19 +100,17 @@ func TestContainerMatchesRivvend(t *testing.T) {
 			if get(t, env["RIVVEN_CLUSTER_AUTH_TOKEN"], "secretKeyRef", "name") != desired(t, rsp, "auth-secret")["metadata"].(map[string]any)["name"] {
 				t.Errorf("RIVVEN_CLUSTER_AUTH_TOKEN is %v, want a secretKeyRef to the auth Secret", env["RIVVEN_CLUSTER_AUTH_TOKEN"])
 			}
-			if cluster {
-				// The advertise address must be IP:port, never a DNS
-				// name, and $(POD_IP) expands only if POD_IP comes first.
-				if env["RIVVEN_ADVERTISE_ADDR"] != "$(POD_IP):9093" || indexOf(ctr, "POD_IP") > indexOf(ctr, "RIVVEN_ADVERTISE_ADDR") {
-					t.Errorf("RIVVEN_ADVERTISE_ADDR = %v (POD_IP defined after it?)", env["RIVVEN_ADVERTISE_ADDR"])
+			// Settings that do nothing, or harm, at the supported releases
+			// stay out: seeds are parsed as literal IP:port only (a DNS
+			// name is skipped) and SWIM never runs; the advertise address
+			// is parsed but never read; a CA path needs a ca.crt the
+			// Secret may lack.
+			for _, k := range []string{"RIVVEN_SEEDS", "RIVVEN_ADVERTISE_ADDR", "RIVVEN_TLS_CA"} {
+				if _, ok := data[k]; ok {
+					t.Errorf("ConfigMap sets %s", k)
 				}
-				if get(t, env["POD_IP"], "fieldRef", "fieldPath") != "status.podIP" {
-					t.Errorf("POD_IP = %v, want status.podIP", env["POD_IP"])
-				}
-				for _, s := range strings.Split(data["RIVVEN_SEEDS"].(string), ",") {
-					if !strings.HasSuffix(s, ".svc:9093") {
-						t.Errorf("seed %q is not a broker on the cluster port 9093", s)
-					}
+				if _, ok := env[k]; ok {
+					t.Errorf("container sets %s", k)
 				}
 			}
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/rivven/crossplane-rivven/functions/internal/fielderr"
 	"github.com/rivven/crossplane-rivven/functions/internal/observed"
+	"github.com/rivven/crossplane-rivven/functions/internal/podsecurity"
 )
 
 // maxNameLength keeps every derived name valid: the StatefulSet
@@ -62,12 +63,25 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		return rsp, nil
 	}
 	spec := withDefaults(observedSpec)
-	if err := validate(spec); err != nil {
+	// Admission refuses pod security settings outside the restricted
+	// standard too; crossplane render input never passed it.
+	if err := errors.Join(validate(spec), podsecurity.Restricted(spec.SecurityContext, spec.ContainerSecurityContext),
+		podsecurity.RestrictedAnnotations(spec.PodAnnotations)); err != nil {
 		response.Fatal(rsp, err)
 		return rsp, nil
 	}
 
-	c, err := build(name, ns, spec, observed.ComposedResources(req), f.random)
+	// Ask for the broker pods on every call: a requirement Crossplane no
+	// longer sees is no longer fetched, and one that changes between calls
+	// makes Crossplane call again. A spec that is rejected asks for nothing.
+	rsp.Requirements = &fnv1.Requirements{Resources: map[string]*fnv1.ResourceSelector{
+		RequiredBrokerPods: brokerPodsSelector(name, ns),
+	}}
+	// On the first call Crossplane has not fetched them yet: the pods are
+	// unknown, and everything else is composed as usual.
+	pods := readBrokerPods(requiredPodObjects(req))
+
+	c, err := build(name, ns, spec, observed.ComposedResources(req), pods, f.random)
 	if err != nil {
 		response.Fatal(rsp, err)
 		return rsp, nil
@@ -111,7 +125,8 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	}
 
 	// Never log the spec or desired objects: the auth Secret is among them.
-	log.Debug("Composed RivvenCluster", "phase", st.Phase, "readyReplicas", st.ReadyReplicas, "replicas", st.Replicas)
+	log.Debug("Composed RivvenCluster", "phase", st.Phase, "readyReplicas", st.ReadyReplicas, "replicas", st.Replicas,
+		"brokerPodsResolved", pods.Resolved, "reason", c.Summary.Reason)
 	return rsp, nil
 }
 

@@ -91,7 +91,9 @@ func TestSeedExample(t *testing.T) {
 			warned = append(warned, strings.SplitN(r.GetMessage(), ":", 2)[0])
 		}
 	}
-	if diff := cmp.Diff([]string{"spec.config.logRetentionHours", "spec.metrics.port", "spec.tls.enabled"}, warned); diff != "" {
+	// 0.0.1 was never published, and 3 brokers mean cluster mode, which
+	// fails in every tested release (test/broker).
+	if diff := cmp.Diff([]string{"spec.config.logRetentionHours", "spec.metrics.port", "spec.version", "spec.replicas", "spec.tls.enabled"}, warned); diff != "" {
 		t.Errorf("warned fields (-want +got):\n%s", diff)
 	}
 }
@@ -102,11 +104,13 @@ func TestMinimalDefaults(t *testing.T) {
 		t.Fatalf("minimal spec is rejected: %s", f)
 	}
 	sts := desired(t, rsp, "statefulset")
-	if got := get(t, sts, "spec", "replicas"); got != 3.0 {
-		t.Errorf("replicas = %v, want the default 3", got)
+	// One standalone broker of the newest tested release: the only mode
+	// the tested releases start in (test/broker).
+	if got := get(t, sts, "spec", "replicas"); got != 1.0 {
+		t.Errorf("replicas = %v, want the default 1", got)
 	}
-	if got := brokerContainer(t, sts)["image"]; got != "ghcr.io/hupe1980/rivvend:latest" {
-		t.Errorf("image = %v, want ghcr.io/hupe1980/rivvend:latest", got)
+	if got := brokerContainer(t, sts)["image"]; got != "ghcr.io/hupe1980/rivvend:0.0.22" {
+		t.Errorf("image = %v, want ghcr.io/hupe1980/rivvend:0.0.22", got)
 	}
 	if got := get(t, sts, "spec", "volumeClaimTemplates", 0, "spec", "resources", "requests", "storage"); got != "10Gi" {
 		t.Errorf("storage = %v, want the default 10Gi", got)
@@ -116,8 +120,8 @@ func TestMinimalDefaults(t *testing.T) {
 	}
 	data := get(t, desired(t, rsp, "configmap"), "data").(map[string]any)
 	for k, want := range map[string]string{
-		"RIVVEN_MODE": "cluster", "RIVVEN_DEFAULT_PARTITIONS": "3",
-		"RIVVEN_REPLICATION_FACTOR": "3", "RIVVEN_MIN_ISR": "2", "RUST_LOG": "info",
+		"RIVVEN_MODE": "standalone", "RIVVEN_DEFAULT_PARTITIONS": "3",
+		"RIVVEN_REPLICATION_FACTOR": "1", "RIVVEN_MIN_ISR": "1", "RUST_LOG": "info",
 		"RIVVEN_NO_REQUIRE_AUTH": "true",
 	} {
 		if data[k] != want {
@@ -149,15 +153,45 @@ func TestMinimalDefaults(t *testing.T) {
 	}
 }
 
-func TestTLS(t *testing.T) {
+// untestedVersion is a release the function knows nothing about, so it
+// composes spec.tls as asked; the tested releases fail with API TLS.
+const untestedVersion = "  version: 0.0.99\n"
+
+// TestTLSNotAppliedWhereRivvendFails: with a release whose API TLS is known
+// to crash (test/broker shows it), nothing of spec.tls is composed, and a
+// Warning says so and why.
+func TestTLSNotAppliedWhereRivvendFails(t *testing.T) {
 	rsp := run(t, newRequest(t, xrYAML("  tls: {enabled: true, certSecretName: my-tls}\n"), nil))
+	data := get(t, desired(t, rsp, "configmap"), "data").(map[string]any)
+	for _, k := range []string{"RIVVEN_TLS_ENABLED", "RIVVEN_TLS_CERT", "RIVVEN_TLS_KEY"} {
+		if _, ok := data[k]; ok {
+			t.Errorf("ConfigMap sets %s: the broker's API would never listen", k)
+		}
+	}
+	ctr := brokerContainer(t, desired(t, rsp, "statefulset"))
+	if got := get(t, ctr, "readinessProbe", "httpGet", "scheme"); got != "HTTP" {
+		t.Errorf("readiness scheme = %v, want HTTP", got)
+	}
+	var msg string
+	for _, r := range rsp.GetResults() {
+		if strings.HasPrefix(r.GetMessage(), "spec.tls.enabled: not applied") {
+			msg = r.GetMessage()
+		}
+	}
+	if !strings.Contains(msg, "CryptoProvider") {
+		t.Errorf("no Warning says spec.tls.enabled is not applied and why: %q", msg)
+	}
+}
+
+func TestTLS(t *testing.T) {
+	rsp := run(t, newRequest(t, xrYAML(untestedVersion+"  tls: {enabled: true, certSecretName: my-tls}\n"), nil))
 	sts := desired(t, rsp, "statefulset")
 	ctr := brokerContainer(t, sts)
 
 	data := get(t, desired(t, rsp, "configmap"), "data").(map[string]any)
 	wantEnv := map[string]any{
 		"RIVVEN_TLS_ENABLED": "true", "RIVVEN_TLS_CERT": "/etc/rivven/tls/tls.crt",
-		"RIVVEN_TLS_KEY": "/etc/rivven/tls/tls.key", "RIVVEN_TLS_CA": "/etc/rivven/tls/ca.crt",
+		"RIVVEN_TLS_KEY": "/etc/rivven/tls/tls.key",
 	}
 	for k, want := range wantEnv {
 		if data[k] != want {
@@ -181,12 +215,13 @@ func TestTLS(t *testing.T) {
 	if got := get(t, ctr, "readinessProbe", "httpGet", "scheme"); got != "HTTPS" {
 		t.Errorf("readiness scheme = %v, want HTTPS", got)
 	}
-	wantTLS := map[string]any{
-		"caSecretRef": map[string]any{"name": "my-tls", "key": "ca.crt"},
-		"serverName":  "rivven-c.ns.svc",
+	// The Secret need not hold ca.crt: no CA path is given to rivvend.
+	if _, ok := data["RIVVEN_TLS_CA"]; ok {
+		t.Error("RIVVEN_TLS_CA is set; rivvend's API listener fails when the Secret has no ca.crt")
 	}
-	if diff := cmp.Diff(wantTLS, get(t, desired(t, rsp, "providerconfig"), "spec", "tls")); diff != "" {
-		t.Errorf("ProviderConfig TLS (-want +got):\n%s", diff)
+	// The client port stays plaintext, so the ProviderConfig dials it so.
+	if pc := get(t, desired(t, rsp, "providerconfig"), "spec").(map[string]any); pc["tls"] != nil {
+		t.Errorf("ProviderConfig asks for TLS on a plaintext client port: %v", pc["tls"])
 	}
 }
 
@@ -200,7 +235,7 @@ func TestServiceMonitor(t *testing.T) {
 			want: map[string]any{"port": "http", "path": "/metrics", "interval": "15s"},
 		},
 		"TLS": {
-			spec: "  tls: {enabled: true, certSecretName: my-tls}\n  serviceMonitor: {enabled: true, scrapeTimeout: 5s}\n",
+			spec: untestedVersion + "  tls: {enabled: true, certSecretName: my-tls}\n  serviceMonitor: {enabled: true, scrapeTimeout: 5s}\n",
 			want: map[string]any{
 				"port": "http", "path": "/metrics", "interval": "30s", "scrapeTimeout": "5s", "scheme": "https",
 				"tlsConfig": map[string]any{
@@ -291,13 +326,12 @@ func TestScaleOneToThree(t *testing.T) {
 	}
 
 	// Scale to three while the single broker is observed ready.
-	req := newRequest(t, xrYAML("  replicas: 3\n"), map[string]string{
+	req := newRequest(t, xrYAML(untestedVersion+"  replicas: 3\n"), map[string]string{
 		"statefulset": observedSts(1, 1, 1, "r1", "r1", 1, 1),
 	})
 	three := run(t, req)
 	data = get(t, desired(t, three, "configmap"), "data").(map[string]any)
-	wantSeeds := "rivven-c-0.rivven-c-headless.ns.svc:9093,rivven-c-1.rivven-c-headless.ns.svc:9093,rivven-c-2.rivven-c-headless.ns.svc:9093"
-	for k, want := range map[string]any{"RIVVEN_MODE": "cluster", "RIVVEN_REPLICATION_FACTOR": "3", "RIVVEN_MIN_ISR": "2", "RIVVEN_SEEDS": wantSeeds} {
+	for k, want := range map[string]any{"RIVVEN_MODE": "cluster", "RIVVEN_REPLICATION_FACTOR": "3", "RIVVEN_MIN_ISR": "2"} {
 		if data[k] != want {
 			t.Errorf("replicas 3: %s = %v, want %v", k, data[k], want)
 		}
@@ -410,7 +444,9 @@ func TestReadiness(t *testing.T) {
 			if tc.sts != "" {
 				obs["statefulset"] = tc.sts
 			}
-			rsp := run(t, newRequest(t, xrYAML("  replicas: 3\n"), obs))
+			// A release not known to fail in cluster mode: the
+			// readiness logic for releases whose clusters can start.
+			rsp := run(t, newRequest(t, xrYAML(untestedVersion+"  replicas: 3\n"), obs))
 			if got := rsp.GetDesired().GetResources()["statefulset"].GetReady(); got != tc.wantReady {
 				t.Errorf("StatefulSet ready = %v, want %v", got, tc.wantReady)
 			}
@@ -428,6 +464,26 @@ func TestReadiness(t *testing.T) {
 			}
 		})
 	}
+
+	// A tested release whose cluster mode cannot start: the status says so
+	// from the start, and never claims progress.
+	t.Run("ClusterModeUnsupported", func(t *testing.T) {
+		for _, sts := range []string{"", observedSts(3, 0, 3, "r1", "r1", 1, 1)} {
+			obs := map[string]string{}
+			if sts != "" {
+				obs["statefulset"] = sts
+			}
+			rsp := run(t, newRequest(t, xrYAML("  replicas: 3\n"), obs))
+			st := rsp.GetDesired().GetComposite().GetResource().AsMap()["status"].(map[string]any)
+			if st["phase"] != "Unsupported" {
+				t.Errorf("phase = %v, want Unsupported", st["phase"])
+			}
+			c := rsp.GetConditions()
+			if len(c) != 1 || c[0].GetReason() != ReasonClusterModeUnsupported || !strings.Contains(c[0].GetMessage(), "Is a directory (os error 21)") {
+				t.Errorf("conditions = %v, want BrokersReady False, %s, with the observed failure", c, ReasonClusterModeUnsupported)
+			}
+		}
+	})
 
 	t.Run("OtherResourcesReadyOnceObserved", func(t *testing.T) {
 		rsp := run(t, newRequest(t, xrYAML("  {}\n"), map[string]string{
@@ -459,6 +515,8 @@ func TestFatal(t *testing.T) {
 		"NameTooLong":        {"apiVersion: rivven.io/v1alpha1\nkind: RivvenCluster\nmetadata: {name: " + strings.Repeat("a", 46) + ", namespace: ns}\nspec: {}\n", "metadata.name"},
 		"Undecodable":        {xrYAML("  replicas: three\n"), "spec"},
 		"ReplicasZero":       {xrYAML("  replicas: 0\n"), "spec.replicas"},
+		"Privileged":         {xrYAML("  containerSecurityContext: {privileged: true}\n"), "spec.containerSecurityContext.privileged"},
+		"RunAsRoot":          {xrYAML("  securityContext: {runAsUser: 0}\n"), "spec.securityContext.runAsUser"},
 		"BadVersion":         {xrYAML("  version: \"a b\"\n"), "spec.version"},
 		"ImageWithTag":       {xrYAML("  image: ghcr.io/x/rivvend:1\n"), "spec.image"},
 		"ImageWithDigest":    {xrYAML("  image: ghcr.io/x/rivvend@sha256:00\n"), "spec.image"},

@@ -26,7 +26,7 @@ func serviceMonitor(name, ns string, s clusterv1alpha1.RivvenClusterSpec) map[st
 	if t := s.ServiceMonitor.ScrapeTimeout; t != "" {
 		ep["scrapeTimeout"] = t
 	}
-	if s.TLS.Enabled {
+	if apiTLS(s) {
 		ep["scheme"] = "https"
 		ep["tlsConfig"] = map[string]any{
 			"ca":         map[string]any{"secret": map[string]any{"name": s.TLS.CertSecretName, "key": "ca.crt"}},

@@ -36,7 +36,11 @@ func headlessService(name, ns string, s clusterv1alpha1.RivvenClusterSpec) *core
 }
 
 // clientService is the bootstrap address clients, rivven-connect and the
-// provider use. It routes only to ready brokers.
+// provider use. It routes only to ready brokers and publishes the client port
+// only: the HTTP API (health, metrics, the Raft and admin endpoints, some of
+// them without authentication) stays on the headless Service, reachable
+// inside the cluster and by the ServiceMonitor, and is never exposed by a
+// LoadBalancer or NodePort client Service.
 func clientService(name, ns string, s clusterv1alpha1.RivvenClusterSpec) *corev1.Service {
 	labels := commonLabels(name)
 	labels[LabelService] = "client"
@@ -45,10 +49,7 @@ func clientService(name, ns string, s clusterv1alpha1.RivvenClusterSpec) *corev1
 		ObjectMeta: metav1.ObjectMeta{Name: clientServiceName(name), Namespace: ns, Labels: labels, Annotations: s.Service.Annotations},
 		Spec: corev1.ServiceSpec{
 			Selector: selectorLabels(name),
-			Ports: []corev1.ServicePort{
-				servicePort(PortNameClient, PortClient, corev1.ProtocolTCP),
-				servicePort(PortNameAPI, PortAPI, corev1.ProtocolTCP),
-			},
+			Ports:    []corev1.ServicePort{servicePort(PortNameClient, PortClient, corev1.ProtocolTCP)},
 		},
 	}
 	// ClusterIP is the API server's default; leave it unset so the

@@ -128,6 +128,14 @@ func minInsyncReplicas(s clusterv1alpha1.RivvenClusterSpec) int32 {
 	return max(1, min(2, replicationFactor(s)-1))
 }
 
+// apiTLS reports whether the brokers serve their HTTP API over TLS: when
+// spec.tls.enabled asks for it and the release is not known to fail at it
+// (commonv1alpha1.APITLSFailure; the function warns instead). A broker whose
+// API never listens would fail its probes and restart forever.
+func apiTLS(s clusterv1alpha1.RivvenClusterSpec) bool {
+	return s.TLS.Enabled && commonv1alpha1.APITLSFailure(s.Version) == ""
+}
+
 // clusterMode reports whether rivvend runs as a Raft cluster. A single broker
 // runs standalone: it is its own leader and needs no bootstrap.
 func clusterMode(s clusterv1alpha1.RivvenClusterSpec) bool { return *s.Replicas > 1 }

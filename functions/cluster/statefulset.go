@@ -63,7 +63,7 @@ func statefulSet(name, ns string, s clusterv1alpha1.RivvenClusterSpec, configHas
 		{Name: volumeData, MountPath: DataDir},
 		{Name: volumeTmp, MountPath: TmpDir},
 	}
-	if s.TLS.Enabled {
+	if apiTLS(s) {
 		volumes = append(volumes, corev1.Volume{Name: volumeTLS, VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
 			SecretName:  s.TLS.CertSecretName,
 			DefaultMode: ptr.To[int32](0o440),
@@ -81,10 +81,10 @@ func statefulSet(name, ns string, s clusterv1alpha1.RivvenClusterSpec, configHas
 		EnvFrom: []corev1.EnvFromSource{{ConfigMapRef: &corev1.ConfigMapEnvSource{
 			LocalObjectReference: corev1.LocalObjectReference{Name: configMapName(name)},
 		}}},
-		Env:             podEnv(name, s),
+		Env:             podEnv(name),
 		VolumeMounts:    mounts,
 		LivenessProbe:   livenessProbe(s.LivenessProbe),
-		ReadinessProbe:  readinessProbe(s.ReadinessProbe, s.TLS.Enabled),
+		ReadinessProbe:  readinessProbe(s.ReadinessProbe, apiTLS(s)),
 		SecurityContext: ctrSC,
 	}
 	if s.Resources != nil {
@@ -160,8 +160,11 @@ func containerPorts(s clusterv1alpha1.RivvenClusterSpec) []corev1.ContainerPort 
 }
 
 // podEnv holds the per-pod settings that a shared ConfigMap cannot carry.
-func podEnv(name string, s clusterv1alpha1.RivvenClusterSpec) []corev1.EnvVar {
-	env := []corev1.EnvVar{
+//
+// No RIVVEN_ADVERTISE_ADDR: rivvend parses it (IP:port only) but nothing
+// reads it; a broker's cluster identity is its node id.
+func podEnv(name string) []corev1.EnvVar {
+	return []corev1.EnvVar{
 		// The pod name (rivven-{name}-N) is stable across restarts, so
 		// the Raft node id derived from it is too.
 		{Name: "RIVVEN_NODE_ID", ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.name"}}},
@@ -170,15 +173,6 @@ func podEnv(name string, s clusterv1alpha1.RivvenClusterSpec) []corev1.EnvVar {
 			Key:                  AuthKey,
 		}}},
 	}
-	if clusterMode(s) {
-		env = append(env,
-			corev1.EnvVar{Name: "POD_IP", ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "status.podIP"}}},
-			// rivvend parses the advertise address as IP:port and
-			// rejects DNS names, so it must be the pod IP.
-			corev1.EnvVar{Name: "RIVVEN_ADVERTISE_ADDR", Value: fmt.Sprintf("$(POD_IP):%d", PortCluster)},
-		)
-	}
-	return env
 }
 
 // livenessProbe checks that rivvend's HTTP API accepts connections. It must

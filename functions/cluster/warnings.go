@@ -2,8 +2,10 @@ package cluster
 
 import (
 	"fmt"
+	"strings"
 
 	clusterv1alpha1 "github.com/rivven/crossplane-rivven/apis/cluster/v1alpha1"
+	commonv1alpha1 "github.com/rivven/crossplane-rivven/apis/common/v1alpha1"
 )
 
 // unpublishedImage is the image the original operator defaulted to; the
@@ -35,10 +37,33 @@ func warnings(s clusterv1alpha1.RivvenClusterSpec) []warning {
 		out = append(out, warning{"spec.image", fmt.Sprintf(
 			"%s is not a published image; the broker image is %s", unpublishedImage, clusterv1alpha1.DefaultImage)})
 	}
+	if !commonv1alpha1.IsSupportedRivvenVersion(s.Version) {
+		out = append(out, warning{"spec.version", fmt.Sprintf(
+			"%q is not a tested Rivven release (tested: %s); the broker pod is built for the tested releases' rivvend and may not suit it",
+			s.Version, strings.Join(commonv1alpha1.SupportedRivvenVersions, ", "))})
+	}
+	if clusterMode(s) {
+		if why := commonv1alpha1.ClusterModeFailure(s.Version); why != "" {
+			out = append(out, warning{"spec.replicas", fmt.Sprintf(
+				"%d brokers run rivvend %s in cluster mode, which does not work in that release: %s. The brokers are composed as asked "+
+					"but will not become ready; run one broker (spec.replicas: 1, standalone) instead", *s.Replicas, s.Version, why)})
+		} else if latest := commonv1alpha1.SupportedRivvenVersions[0]; !commonv1alpha1.IsSupportedRivvenVersion(s.Version) {
+			out = append(out, warning{"spec.replicas", fmt.Sprintf(
+				"%d brokers run rivvend in cluster mode, which does not work in any tested release (%s: %s); run one broker "+
+					"(spec.replicas: 1, standalone) instead", *s.Replicas, latest, commonv1alpha1.ClusterModeFailure(latest))})
+		}
+	}
 	if s.TLS.Enabled {
-		out = append(out, warning{"spec.tls.enabled", fmt.Sprintf(
-			"the HTTP API on port %d serves TLS; the client port %d serves TLS only if rivvend was built with its tls feature, "+
-				"which the published release images are not", PortAPI, PortClient)})
+		if why := commonv1alpha1.APITLSFailure(s.Version); why != "" {
+			out = append(out, warning{"spec.tls.enabled", fmt.Sprintf(
+				"not applied: with TLS on, rivvend %s fails: %s. The brokers serve their HTTP API (port %d) without TLS instead; "+
+					"their client port %d is plaintext in any case, because the released rivvend is built without its tls feature",
+				s.Version, why, PortAPI, PortClient)})
+		} else if !commonv1alpha1.ClientPortServesTLS(s.Version) {
+			out = append(out, warning{"spec.tls.enabled", fmt.Sprintf(
+				"applied to the HTTP API on port %d only: the client port %d stays plaintext, because the released rivvend is built "+
+					"without its tls feature; the composed ProviderConfig and RivvenConnect pipelines connect to it without TLS", PortAPI, PortClient)})
+		}
 	}
 	return out
 }
