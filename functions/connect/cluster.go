@@ -7,6 +7,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	commonv1alpha1 "github.com/rivven/crossplane-rivven/apis/common/v1alpha1"
 	"github.com/rivven/crossplane-rivven/apis/connect/v1alpha1"
 	"github.com/rivven/crossplane-rivven/functions/connect/pipeline"
 	"github.com/rivven/crossplane-rivven/functions/internal/fielderr"
@@ -37,6 +38,8 @@ type Cluster struct {
 	// TLSEnabled and CertSecretName from spec.tls.
 	TLSEnabled     bool
 	CertSecretName string
+	// Version of rivvend the cluster runs (spec.version, defaulted).
+	Version string
 }
 
 // clusterRef resolves the reference; the namespace defaults to the
@@ -61,6 +64,10 @@ func ReadCluster(name, namespace string, obj *unstructured.Unstructured) Cluster
 	c.Found = true
 	c.TLSEnabled, _, _ = unstructured.NestedBool(obj.Object, "spec", "tls", "enabled")
 	c.CertSecretName, _, _ = unstructured.NestedString(obj.Object, "spec", "tls", "certSecretName")
+	c.Version, _, _ = unstructured.NestedString(obj.Object, "spec", "version")
+	if c.Version == "" {
+		c.Version = commonv1alpha1.DefaultRivvenVersion
+	}
 	servers, _, _ := unstructured.NestedString(obj.Object, "status", "bootstrapServers")
 	for _, s := range strings.Split(servers, ",") {
 		if s = strings.TrimSpace(s); s != "" {
@@ -110,36 +117,38 @@ const (
 	tlsKeyFile  = "tls.key"
 )
 
-// brokerTLS decides TLS towards the brokers. Without spec.tls the cluster's
-// own setting applies, so a TLS cluster is never dialled in plaintext by
-// accident. It returns the Secret to mount ("" for none).
-func brokerTLS(spec *v1alpha1.ConnectTLSSpec, cl Cluster, xrNamespace string) (*pipeline.BrokerTLS, string, error) {
-	enabled := cl.TLSEnabled
-	if spec != nil {
-		enabled = spec.Enabled
+// brokerTLS decides TLS towards the brokers: only when spec.tls asks for it
+// and the cluster's client port serves TLS. A RivvenCluster's own
+// spec.tls.enabled does not imply it, and neither does spec.tls here for a
+// rivvend whose client port is plaintext (every supported release: their
+// binaries lack rivvend's tls feature, so TLS covers the HTTP API only): a
+// TLS client would never get a handshake there. It returns the Secret to
+// mount ("" for none) and a warning when spec.tls is not applied.
+func brokerTLS(spec *v1alpha1.ConnectTLSSpec, cl Cluster, xrNamespace string) (*pipeline.BrokerTLS, string, string, error) {
+	if spec == nil || !spec.Enabled {
+		return nil, "", "", nil
 	}
-	if !enabled {
-		return nil, "", nil
+	if spec.ClientAuth && spec.CertSecretName == "" && !(cl.TLSEnabled && cl.CertSecretName != "") {
+		return nil, "", "", fielderr.New("spec.tls.clientAuth", "needs a Secret with tls.crt and tls.key: set spec.tls.certSecretName")
 	}
-	out := &pipeline.BrokerTLS{}
-	secret := ""
-	if spec != nil {
-		secret = spec.CertSecretName
-		out.Insecure = spec.InsecureSkipVerify
-		out.ServerName = spec.ServerName
+	if !commonv1alpha1.ClientPortServesTLS(cl.Version) {
+		return nil, "", fmt.Sprintf("spec.tls.enabled: not applied: the client port of RivvenCluster %s/%s (rivvend %s) serves plaintext, "+
+			"because the released rivvend is built without its tls feature; the pipeline connects without TLS", cl.Namespace, cl.Name, cl.Version), nil
 	}
+	out := &pipeline.BrokerTLS{Insecure: spec.InsecureSkipVerify, ServerName: spec.ServerName}
+	secret := spec.CertSecretName
 	if secret == "" && cl.TLSEnabled && cl.CertSecretName != "" {
 		if cl.Namespace != xrNamespace {
-			return nil, "", fielderr.New("spec.tls.certSecretName", "is required: the RivvenCluster's certificate Secret %q lives in namespace %s and cannot be mounted in %s", cl.CertSecretName, cl.Namespace, xrNamespace)
+			return nil, "", "", fielderr.New("spec.tls.certSecretName", "is required: the RivvenCluster's certificate Secret %q lives in namespace %s and cannot be mounted in %s", cl.CertSecretName, cl.Namespace, xrNamespace)
 		}
 		secret = cl.CertSecretName
 	}
-	if spec != nil && spec.ClientAuth && secret == "" {
-		return nil, "", fielderr.New("spec.tls.clientAuth", "needs a Secret with tls.crt and tls.key: set spec.tls.certSecretName")
+	if spec.ClientAuth && secret == "" {
+		return nil, "", "", fielderr.New("spec.tls.clientAuth", "needs a Secret with tls.crt and tls.key: set spec.tls.certSecretName")
 	}
 	if secret != "" {
 		out.CAPath = tlsMountDir + "/" + tlsCAFile
-		if spec != nil && spec.ClientAuth {
+		if spec.ClientAuth {
 			out.CertPath = tlsMountDir + "/" + tlsCertFile
 			out.KeyPath = tlsMountDir + "/" + tlsKeyFile
 		}
@@ -151,5 +160,5 @@ func brokerTLS(spec *v1alpha1.ConnectTLSSpec, cl Cluster, xrNamespace string) (*
 			out.ServerName = host
 		}
 	}
-	return out, secret, nil
+	return out, secret, "", nil
 }

@@ -1,6 +1,8 @@
 package connect
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -8,9 +10,11 @@ import (
 	"github.com/crossplane/function-sdk-go/resource/composed"
 	"k8s.io/apimachinery/pkg/runtime"
 
+	commonv1alpha1 "github.com/rivven/crossplane-rivven/apis/common/v1alpha1"
 	"github.com/rivven/crossplane-rivven/apis/connect/v1alpha1"
 	"github.com/rivven/crossplane-rivven/functions/connect/pipeline"
 	"github.com/rivven/crossplane-rivven/functions/internal/compose"
+	"github.com/rivven/crossplane-rivven/functions/internal/podsecurity"
 	"github.com/rivven/crossplane-rivven/functions/internal/readiness"
 )
 
@@ -34,10 +38,15 @@ type Output struct {
 // state in, desired state out. Input errors name the field.
 func Compose(in Input) (Output, error) {
 	spec := &in.Spec
+	// Admission refuses the same; crossplane render input never passed it.
+	if err := errors.Join(podsecurity.Restricted(spec.SecurityContext, spec.ContainerSecurityContext),
+		podsecurity.RestrictedAnnotations(spec.PodAnnotations)); err != nil {
+		return Output{}, err
+	}
 	live, ready := probesEnabled(&spec.PodTemplate)
 	smEnabled := spec.ServiceMonitor != nil && spec.ServiceMonitor.Enabled
 
-	tls, tlsSecret, err := brokerTLS(spec.TLS, in.Cluster, in.Namespace)
+	tls, tlsSecret, tlsWarning, err := brokerTLS(spec.TLS, in.Cluster, in.Namespace)
 	if err != nil {
 		return Output{}, err
 	}
@@ -67,6 +76,13 @@ func Compose(in Input) (Output, error) {
 	}
 	status["replicas"] = replicas
 	warnings := pipe.Warnings
+	if tlsWarning != "" {
+		warnings = append(warnings, tlsWarning)
+	}
+	if v := cmp.Or(spec.Version, defaultVersion); !commonv1alpha1.IsSupportedRivvenVersion(v) {
+		warnings = append(warnings, fmt.Sprintf("spec.version: %q is not a tested Rivven release (tested: %s); the pipeline file is written for the tested releases' rivven-connect",
+			v, strings.Join(commonv1alpha1.SupportedRivvenVersions, ", ")))
+	}
 	if replicas > 1 && pipe.EnabledSources > 0 {
 		// Every worker loads the whole file; nothing splits the sources.
 		warnings = append(warnings, fmt.Sprintf("spec.replicas: each of the %d workers runs every enabled source, because rivven-connect does not distribute work between processes: source events are read %d times and CDC sources compete for one replication slot", replicas, replicas))

@@ -34,7 +34,7 @@ const (
 	portNameMetrics = "metrics"
 	livePath        = "/live"
 	defaultImage    = "ghcr.io/hupe1980/rivven-connect"
-	defaultVersion  = "latest"
+	defaultVersion  = commonv1alpha1.DefaultRivvenVersion
 )
 
 // Objects are the desired composed resources of one RivvenConnect.
