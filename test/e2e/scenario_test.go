@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -234,14 +232,10 @@ func stsTemplateHash(t *testing.T, ctx context.Context, cp *controlplane.Control
 	return h
 }
 
-// kafkaAdmin is an admin client of our own, independent of the provider's,
-// speaking TLS to the kfake brokers with the cluster's CA and Service name.
+// kafkaAdmin is an admin client of our own, independent of the provider's.
 func kafkaAdmin(t *testing.T, cp *controlplane.ControlPlane) *kadm.Client {
 	t.Helper()
-	pool := x509.NewCertPool()
-	pool.AddCert(cp.CA.Cert)
-	cl, err := kgo.NewClient(kgo.SeedBrokers(cp.KafkaAddrs[0]),
-		kgo.DialTLSConfig(&tls.Config{RootCAs: pool, ServerName: "rivven-production.default.svc", MinVersion: tls.VersionTLS12}))
+	cl, err := kgo.NewClient(kgo.SeedBrokers(cp.KafkaAddrs[0]))
 	must(t, err)
 	t.Cleanup(cl.Close)
 	return kadm.NewClient(cl)
@@ -258,9 +252,7 @@ func topicExists(t *testing.T, ctx context.Context, admin *kadm.Client, topic st
 // kcatPartitions asks Debian's kcat (librdkafka) for a topic's metadata.
 func kcatPartitions(t *testing.T, cp *controlplane.ControlPlane, topic string) int {
 	t.Helper()
-	out, err := exec.Command("kcat", "-b", cp.KafkaAddrs[0], "-X", "security.protocol=ssl",
-		"-X", "ssl.ca.location="+filepath.Join(cp.Dir(), "pki", "broker", "ca.crt"),
-		"-L", "-J", "-t", topic, "-m", "10").Output()
+	out, err := exec.Command("kcat", "-b", cp.KafkaAddrs[0], "-L", "-J", "-t", topic, "-m", "10").Output()
 	if err != nil {
 		t.Fatalf("kcat -L -t %s: %v\n%s", topic, err, out)
 	}

@@ -2,8 +2,6 @@ package controlplane
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"net"
 	"os"
@@ -17,11 +15,13 @@ import (
 // ProviderConfig names (rivven-{name}.{ns}.svc:9092).
 const KafkaPort = 9092
 
-// startKafka starts a three-broker kfake cluster with TLS on KafkaHost, ports
-// 9092-9094, with a certificate for the brokers' Service names, so the
-// ProviderConfig function-rivven-cluster composes works unchanged. The
-// provider reaches the Service names through its own /etc/hosts (see
-// startRuntimes), nothing else on the machine changes.
+// startKafka starts a three-broker kfake cluster in plaintext on KafkaHost,
+// ports 9092-9094, so the ProviderConfig function-rivven-cluster composes
+// works unchanged: it dials the client port without TLS, as every supported
+// rivvend serves it (test/broker). The brokers' key pair is still issued for
+// the cluster's rivven-tls Secret. The provider reaches the Service names
+// through its own /etc/hosts (see startRuntimes), nothing else on the
+// machine changes.
 func (c *ControlPlane) startKafka(context.Context) error {
 	names := append([]string{c.opts.KafkaHost}, c.opts.BrokerNames...)
 	for _, n := range c.opts.BrokerNames {
@@ -35,17 +35,10 @@ func (c *ControlPlane) startKafka(context.Context) error {
 	if err := c.CA.WriteDir(filepath.Join(c.dir, "pki", "broker"), kp); err != nil {
 		return err
 	}
-	cert, err := tls.X509KeyPair(kp.CertPEM, kp.KeyPEM)
-	if err != nil {
-		return err
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(c.CA.Cert)
 	host := c.opts.KafkaHost
 	k, err := kfake.NewCluster(
 		kfake.NumBrokers(3),
 		kfake.Ports(KafkaPort, KafkaPort+1, KafkaPort+2),
-		kfake.TLS(&tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}),
 		kfake.ListenFn(func(network, addr string) (net.Listener, error) {
 			_, port, err := net.SplitHostPort(addr)
 			if err != nil {
@@ -59,7 +52,7 @@ func (c *ControlPlane) startKafka(context.Context) error {
 	}
 	c.Kafka = k
 	c.KafkaAddrs = k.ListenAddrs()
-	c.logf("kfake brokers on %s (TLS, names %s)", strings.Join(c.KafkaAddrs, ", "), strings.Join(c.opts.BrokerNames, ", "))
+	c.logf("kfake brokers on %s (plaintext, names %s)", strings.Join(c.KafkaAddrs, ", "), strings.Join(c.opts.BrokerNames, ", "))
 	return c.writeHosts()
 }
 
