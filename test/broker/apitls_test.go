@@ -20,12 +20,18 @@ import (
 // from commonv1alpha1.APITLSFailure, and the function composes spec.tls.
 const apiTLSPanic = "Could not automatically determine the process-level CryptoProvider from Rustls crate features."
 
+// clientPortPlaintext is how rivvend reports its client listener when it
+// has no TLS to offer. When a release serves TLS there, lift
+// commonv1alpha1.ClientPortServesTLS.
+const clientPortPlaintext = "Server listening on 0.0.0.0:9092 (mode: plaintext)"
+
 // TestAPITLSFailure proves the spec.tls.enabled Warning true: it composes
 // spec.tls as the function does for a release not known to fail (an
 // untested tag), runs that pod on each tested rivvend with a Secret of only
 // tls.crt and tls.key, and sees the API task panic: port 9094 never listens,
 // the pod never turns ready, and the liveness probe restarts it.
 func TestAPITLSFailure(t *testing.T) {
+	t.Parallel()
 	for _, version := range commonv1alpha1.SupportedRivvenVersions {
 		t.Run(version, func(t *testing.T) {
 			t.Parallel()
@@ -57,6 +63,11 @@ func TestAPITLSFailure(t *testing.T) {
 			defer cancel()
 			if err := podrun.WaitFor(ctx, func() bool { return strings.Contains(pod.Logs("rivvend"), apiTLSPanic) }); err != nil {
 				t.Fatalf("rivvend %s did not panic starting API TLS; it may work now:\n%s", version, tail(pod.Logs("rivvend")))
+			}
+			// TLS asked for, the client port serves plaintext: the
+			// released build has no tls feature.
+			if logs := pod.Logs("rivvend"); !strings.Contains(logs, clientPortPlaintext) {
+				t.Errorf("rivvend %s did not log %q with RIVVEN_TLS_ENABLED=true; the client port may serve TLS now:\n%s", version, clientPortPlaintext, tail(logs))
 			}
 			// The client port serves, the API port never listens.
 			if _, err := net.DialTimeout("tcp", net.JoinHostPort(pod.IP(), "9092"), 5*time.Second); err != nil {

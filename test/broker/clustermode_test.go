@@ -29,13 +29,14 @@ const clusterModeExit = "Error: Failed to start Raft node: raft storage error: F
 // pods crash-loop with the exit code Kubernetes would report. The function
 // says exactly that in its spec.replicas Warning.
 func TestClusterModeProduction(t *testing.T) {
+	t.Parallel()
 	xr := map[string]any{}
 	if err := yaml.Unmarshal([]byte(readExample(t, "cluster/production.yaml")), &xr); err != nil {
 		t.Fatal(err)
 	}
 	// The seed asks for 0.0.1, which was never published (crate registry
 	// or image): run the pods with each tested release instead. The
-	// function warns about 0.0.1 (TestSeedVersionWarning).
+	// function warns about 0.0.1 (functions/cluster TestSeedExample).
 	for _, version := range commonv1alpha1.SupportedRivvenVersions {
 		t.Run(version, func(t *testing.T) {
 			xr["spec"].(map[string]any)["version"] = version

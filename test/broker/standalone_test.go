@@ -27,6 +27,7 @@ import (
 // serves Prometheus text, and the real rivven CLI creates, lists and
 // describes a topic on the client port.
 func TestStandaloneBroker(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		example string
 		// certSecret is the TLS Secret the example names, made here with
