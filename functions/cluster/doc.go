@@ -19,29 +19,25 @@
 //	servicemonitor    ServiceMonitor rivven-{name} (when asked)
 //	providerconfig    rivven.io ProviderConfig {name} for RivvenTopics
 //
-// # Modes and the Raft bootstrap
+// # Modes
 //
 // One replica runs rivvend standalone: it is its own Raft leader and turns
-// ready by itself. Two or more run in cluster mode, where GET /health (the
-// readiness probe) answers 503 until the Raft group has a leader, and
-// rivvend never forms a new group on its own: an operator calls
-// POST /api/v1/bootstrap once, on one broker, listing every broker. The
-// brokers' node ids are their pod names, and each address is the broker's
-// API base URL over the headless Service (https when spec.tls is on):
+// ready by itself. This is the default, and the only mode the supported
+// releases start in. Two or more replicas run rivvend's cluster mode, which
+// every supported release fails at startup (exit code 1, its Raft log
+// database opened at a directory; test/broker runs it): the function still
+// composes the brokers as asked, warns on spec.replicas with the observed
+// failure, reports phase Unsupported and BrokersReady False with reason
+// ClusterModeUnsupported, and never claims progress. The Raft bootstrap
+// (POST /api/v1/bootstrap, then add-learner and change-membership on the
+// leader) is therefore not automated: there is no running broker to call.
+// A release that starts cluster mode makes test/broker fail, which is the
+// signal to lift the Warning and automate membership.
 //
-//	TOKEN=$(kubectl -n NS get secret rivven-NAME-auth -o jsonpath='{.data.cluster-auth-token}' | base64 -d)
-//	kubectl -n NS port-forward pod/rivven-NAME-0 9094 &
-//	curl -X POST http://localhost:9094/api/v1/bootstrap \
-//	  -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-//	  -d '{"members":[
-//	    {"node_id":"rivven-NAME-0","addr":"http://rivven-NAME-0.rivven-NAME-headless.NS.svc:9094"},
-//	    {"node_id":"rivven-NAME-1","addr":"http://rivven-NAME-1.rivven-NAME-headless.NS.svc:9094"},
-//	    {"node_id":"rivven-NAME-2","addr":"http://rivven-NAME-2.rivven-NAME-headless.NS.svc:9094"}]}'
+// # Status from the pods
 //
-// Brokers added by a later scale-up join the Raft group through
-// POST /api/v1/add-learner and /api/v1/change-membership on the leader. The
-// function does not automate these calls: a composition function must not
-// reach into the cluster, and a Job would need an image with an HTTP client
-// (the rivvend image has no shell). Until then the RivvenCluster reports
-// BrokersReady False with reason AwaitingRaftBootstrap and says what to do.
+// The broker pods are a required resource (broker-pods). A broker that is
+// not running for a reason Kubernetes reports (CrashLoopBackOff with its
+// exit code and restarts, ImagePullBackOff, CreateContainerConfigError,
+// Unschedulable) is named on BrokersReady with reason BrokerNotRunning.
 package cluster
