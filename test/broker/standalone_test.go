@@ -171,7 +171,7 @@ func checkMetrics(t *testing.T, c composition, ctr corev1.Container, ip netip.Ad
 	if target == nil {
 		t.Fatalf("the headless Service has no port %q", portName)
 	}
-	port, err := resolveTarget(*target, ctr)
+	port, err := podrun.ResolvePort(*target, ctr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,18 +185,6 @@ func checkMetrics(t *testing.T, c composition, ctr corev1.Container, ip netip.Ad
 	if rsp.StatusCode != http.StatusOK || !strings.Contains(string(body), "# TYPE ") {
 		t.Fatalf("metrics endpoint %s answered %d, not Prometheus text:\n%.300s", path, rsp.StatusCode, body)
 	}
-}
-
-func resolveTarget(p intstr.IntOrString, ctr corev1.Container) (int, error) {
-	if p.Type == intstr.Int {
-		return p.IntValue(), nil
-	}
-	for _, cp := range ctr.Ports {
-		if cp.Name == p.StrVal {
-			return int(cp.ContainerPort), nil
-		}
-	}
-	return 0, fmt.Errorf("target port %q is not a container port", p.StrVal)
 }
 
 // checkTopicsWithCLI creates, lists and describes a topic with the real

@@ -23,7 +23,7 @@ func Probe(ctx context.Context, p *corev1.Probe, c corev1.Container, ip netip.Ad
 	defer cancel()
 	switch {
 	case p.HTTPGet != nil:
-		port, err := resolvePort(p.HTTPGet.Port, c)
+		port, err := ResolvePort(p.HTTPGet.Port, c)
 		if err != nil {
 			return err
 		}
@@ -53,7 +53,7 @@ func Probe(ctx context.Context, p *corev1.Probe, c corev1.Container, ip netip.Ad
 		}
 		return nil
 	case p.TCPSocket != nil:
-		port, err := resolvePort(p.TCPSocket.Port, c)
+		port, err := ResolvePort(p.TCPSocket.Port, c)
 		if err != nil {
 			return err
 		}
@@ -66,8 +66,9 @@ func Probe(ctx context.Context, p *corev1.Probe, c corev1.Container, ip netip.Ad
 	return fmt.Errorf("unsupported probe handler (exec and grpc are not used by our pods)")
 }
 
-// resolvePort turns a named port into the container's port number.
-func resolvePort(p intstr.IntOrString, c corev1.Container) (int, error) {
+// ResolvePort turns a port (a number or a container port's name, as probes
+// and Service target ports give it) into the container's port number.
+func ResolvePort(p intstr.IntOrString, c corev1.Container) (int, error) {
 	if p.Type == intstr.Int {
 		return p.IntValue(), nil
 	}

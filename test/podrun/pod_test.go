@@ -1,0 +1,167 @@
+package podrun
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+// The test binary doubles as a container image: with PODRUN_TEST_SERVE set
+// it serves GET /health on $PORT, as a broker serves its probe endpoint.
+func TestMain(m *testing.M) {
+	if os.Getenv("PODRUN_TEST_SERVE") == "1" {
+		serve()
+		return
+	}
+	if err := ReexecInPrivateNetwork(); err != nil {
+		fmt.Fprintln(os.Stderr, "podrun:", err)
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
+func serve() {
+	if os.Getenv("EXIT_AT_ONCE") != "" {
+		fmt.Println("exiting with code 3")
+		os.Exit(3)
+	}
+	http.HandleFunc("/health", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") })
+	fmt.Printf("uid=%d data=%s\n", os.Getuid(), os.Getenv("DATA"))
+	if err := os.WriteFile(filepath.Join(os.Getenv("DATA"), "written"), []byte("x"), 0o600); err != nil {
+		fmt.Println("cannot write the volume:", err)
+		os.Exit(4)
+	}
+	_ = http.ListenAndServe("0.0.0.0:"+os.Getenv("PORT"), nil) //nolint:gosec // test server
+}
+
+// TestPodLifecycle runs a pod of the test server with a readiness and a
+// liveness probe and checks what a kubelet would report: Ready from the
+// probe, the pod's uid and volume, a killed process restarted with its exit
+// recorded, Ready lost while it is down; and a container that exits at once
+// crash-loops with its exit code.
+func TestPodLifecycle(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The pod's user must be able to execute the image.
+	img := filepath.Join(t.TempDir(), "server")
+	b, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(img, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := traversable(filepath.Dir(img)); err != nil {
+		t.Fatal(err)
+	}
+	n, err := NewNetwork("podrunt0", netip.MustParsePrefix("10.89.0.0/24"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe := func() *corev1.Probe {
+		return &corev1.Probe{
+			ProbeHandler:  corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/health", Port: intstr.FromString("http")}},
+			PeriodSeconds: 1, FailureThreshold: 1, TimeoutSeconds: 1,
+		}
+	}
+	// Liveness gives the server time to listen, as the brokers' does.
+	liveness := probe()
+	liveness.InitialDelaySeconds, liveness.FailureThreshold = 2, 3
+	spec := func(extraEnv ...corev1.EnvVar) corev1.PodSpec {
+		return corev1.PodSpec{
+			Containers: []corev1.Container{{
+				Name: "server", Image: "test/server:1",
+				Ports:          []corev1.ContainerPort{{Name: "http", ContainerPort: 8080}},
+				Env:            append([]corev1.EnvVar{{Name: "PODRUN_TEST_SERVE", Value: "1"}, {Name: "PORT", Value: "8080"}, {Name: "DATA", Value: "/data"}}, extraEnv...),
+				VolumeMounts:   []corev1.VolumeMount{{Name: "data", MountPath: "/data"}},
+				ReadinessProbe: probe(), LivenessProbe: liveness,
+			}},
+			SecurityContext: &corev1.PodSecurityContext{RunAsUser: ptr[int64](65532), RunAsGroup: ptr[int64](65532)},
+		}
+	}
+	resolve := func(image string) (string, error) {
+		if image != "test/server:1" {
+			return "", fmt.Errorf("no image %s", image)
+		}
+		return img, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+
+	dir := t.TempDir()
+	pod, err := Start(n, Config{Name: "p-0", Namespace: "ns", Spec: spec(), Resolve: resolve, Dir: dir, BackOff: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pod.Stop)
+	if err := WaitFor(ctx, pod.Ready); err != nil {
+		t.Fatalf("never ready: %+v\n%s", pod.Status(), pod.Logs("server"))
+	}
+	if got := pod.Logs("server"); got != fmt.Sprintf("uid=65532 data=%s\n", filepath.Join(dir, "volumes", "data")) {
+		t.Errorf("the container ran as %q; want uid 65532 with /data mapped to the pod's volume", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "volumes", "data", "written")); err != nil {
+		t.Errorf("the pod's volume was not written: %v", err)
+	}
+
+	// A crash: Ready is lost, the container restarts, the exit is recorded.
+	if err := pod.StopContainer("server", syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	if err := WaitFor(ctx, func() bool { return !pod.Ready() }); err != nil {
+		t.Fatal("still ready after its process was killed")
+	}
+	if err := WaitFor(ctx, func() bool { return pod.Ready() && pod.Status().ContainerStatuses[0].RestartCount == 1 }); err != nil {
+		t.Fatalf("not restarted and ready again: %+v", pod.Status().ContainerStatuses)
+	}
+	if last := pod.Status().ContainerStatuses[0].LastTerminationState.Terminated; last == nil || last.ExitCode != 137 {
+		t.Errorf("last termination %+v, want exit code 137 (SIGKILL)", last)
+	}
+
+	// A container that exits at once crash-loops, as a kubelet shows it.
+	crash, err := Start(n, Config{Name: "p-1", Namespace: "ns", Spec: spec(corev1.EnvVar{Name: "EXIT_AT_ONCE", Value: "1"}),
+		Resolve: resolve, Dir: t.TempDir(), BackOff: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(crash.Stop)
+	if err := WaitFor(ctx, func() bool {
+		cs := crash.Status().ContainerStatuses[0]
+		return cs.RestartCount >= 2 && cs.State.Waiting != nil && cs.State.Waiting.Reason == "CrashLoopBackOff"
+	}); err != nil {
+		t.Fatalf("no CrashLoopBackOff: %+v", crash.Status().ContainerStatuses)
+	}
+	if last := crash.Status().ContainerStatuses[0].LastTerminationState.Terminated; last == nil || last.ExitCode != 3 {
+		t.Errorf("last termination %+v, want exit code 3", last)
+	}
+	if crash.Ready() {
+		t.Error("a crash-looping pod is ready")
+	}
+
+	// An image that cannot be resolved is ImagePullBackOff, never started.
+	bad := spec()
+	bad.Containers[0].Image = "test/missing:1"
+	pull, err := Start(n, Config{Name: "p-2", Namespace: "ns", Spec: bad, Resolve: resolve, Dir: t.TempDir(), BackOff: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pull.Stop)
+	if err := WaitFor(ctx, func() bool {
+		w := pull.Status().ContainerStatuses[0].State.Waiting
+		return w != nil && w.Reason == "ImagePullBackOff"
+	}); err != nil {
+		t.Fatalf("no ImagePullBackOff: %+v", pull.Status().ContainerStatuses)
+	}
+}
