@@ -24,7 +24,8 @@ type result struct {
 	reconciles  float64       // RivvenTopic reconciles per steady-state poll
 	steadyCPU   time.Duration // provider CPU per steady-state poll
 	cpu         time.Duration // provider CPU over the whole run
-	rssKiB      int64         // provider peak RSS
+	rssKiB      int64         // provider peak RSS: VmHWM of its process alone
+	heapBytes   int64         // provider peak heap in use, sampled from its /metrics
 	poll        time.Duration // the provider's --poll in this run
 }
 
@@ -39,9 +40,9 @@ func pollFor(o options, n int) time.Duration {
 }
 
 func (r result) oneLine() string {
-	return fmt.Sprintf("created in %s, all Ready in %s; per poll: %d admin requests (%s), %.0f reconciles, %.2fs CPU; total CPU %.1fs, peak RSS %.1f MiB",
+	return fmt.Sprintf("created in %s, all Ready in %s; per poll: %d admin requests (%s), %.0f reconciles, %.2fs CPU; total CPU %.1fs, peak RSS %.1f MiB, peak heap in use %.1f MiB",
 		r.create.Round(time.Millisecond), r.ready.Round(time.Millisecond), r.perPoll.total(), r.perPoll.per(1), r.reconciles,
-		r.steadyCPU.Seconds(), r.cpu.Seconds(), float64(r.rssKiB)/1024)
+		r.steadyCPU.Seconds(), r.cpu.Seconds(), float64(r.rssKiB)/1024, float64(r.heapBytes)/(1<<20))
 }
 
 func measure(ctx context.Context, cp *controlPlane, o options, n, run int, work string) (res result, err error) {
@@ -79,6 +80,7 @@ func measure(ctx context.Context, cp *controlPlane, o options, n, run int, work 
 		}
 	}()
 
+	heap := sampleHeap(ctx, p)
 	start := time.Now()
 	if err := createTopics(ctx, cp.kube, ns.Name, n, o.clusters, o.createers); err != nil {
 		return res, err
@@ -133,6 +135,7 @@ func measure(ctx context.Context, cp *controlPlane, o options, n, run int, work 
 	res.reconciles = float64(rec1-rec0) / polls
 	res.steadyCPU = (cpu1 - cpu0) / time.Duration(o.polls)
 
+	res.heapBytes = heap()
 	stopped = true
 	if res.cpu, res.rssKiB, err = p.stop(); err != nil {
 		return res, err
@@ -278,4 +281,29 @@ func toAny(s []string) []any {
 		out[i] = v
 	}
 	return out
+}
+
+// sampleHeap samples the provider's heap in use every second until the
+// returned function is called, which returns the largest sample. A sample
+// that fails (the provider is still starting) is skipped.
+func sampleHeap(ctx context.Context, p *provider) (peak func() int64) {
+	ctx, cancel := context.WithCancel(ctx)
+	out := make(chan int64, 1)
+	go func() {
+		var top int64
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			if v, err := p.heapInuseBytes(ctx); err == nil {
+				top = max(top, v)
+			}
+			select {
+			case <-ctx.Done():
+				out <- top
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() int64 { cancel(); return <-out }
 }

@@ -95,10 +95,11 @@ func (p *provider) cpu() (time.Duration, error) {
 	return time.Duration(ut+st) * (time.Second / 100), nil
 }
 
-// rssKiB reads a memory line of /proc/<pid>/status, for example VmRSS or
-// VmHWM (the peak resident set).
-func (p *provider) rssKiB(field string) (int64, error) {
-	f, err := os.Open(filepath.Join("/proc", strconv.Itoa(p.cmd.Process.Pid), "status"))
+// procStatusKiB reads a memory line of /proc/<pid>/status in KiB, for
+// example VmRSS or VmHWM (the peak resident set of the process's own
+// address space since it was exec'd).
+func procStatusKiB(pid int, field string) (int64, error) {
+	f, err := os.Open(filepath.Join("/proc", strconv.Itoa(pid), "status"))
 	if err != nil {
 		return 0, err
 	}
@@ -109,7 +110,45 @@ func (p *provider) rssKiB(field string) (int64, error) {
 			return strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
 		}
 	}
-	return 0, fmt.Errorf("no %s in /proc status", field)
+	return 0, fmt.Errorf("no %s in /proc/%d/status", field, pid)
+}
+
+// peakRSSKiB is the provider's peak resident set as the kernel accounts it
+// for that process alone: VmHWM, read while it still runs. The rusage of
+// the exited child (ru_maxrss) is no measure of it: os/exec starts children
+// with vfork, so the child's figure is at least what the benchmark process
+// was resident at the moment it started the child.
+func (p *provider) peakRSSKiB() (int64, error) { return procStatusKiB(p.cmd.Process.Pid, "VmHWM") }
+
+// heapInuseBytes is the provider's go_memstats_heap_inuse_bytes: the heap
+// spans in use, live objects and garbage not yet collected.
+func (p *provider) heapInuseBytes(ctx context.Context) (int64, error) {
+	v, err := p.metric(ctx, "go_memstats_heap_inuse_bytes")
+	return int64(v), err
+}
+
+// metric reads one unlabelled sample of the provider's /metrics.
+func (p *provider) metric(ctx context.Context, name string) (float64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.metrics, nil)
+	if err != nil {
+		return 0, err
+	}
+	rsp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer rsp.Body.Close()
+	sc := bufio.NewScanner(rsp.Body)
+	sc.Buffer(make([]byte, 0, 1<<16), 1<<20)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
+			return strconv.ParseFloat(v, 64)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return 0, err
+	}
+	return 0, fmt.Errorf("no metric %s", name)
 }
 
 // reconciles sums the RivvenTopic controller's reconcile counter.
@@ -140,9 +179,14 @@ func (p *provider) reconciles(ctx context.Context) (int64, error) {
 	return total, sc.Err()
 }
 
-// stop terminates the provider and returns its CPU time and peak RSS as the
-// kernel accounted them (getrusage of the exited child).
-func (p *provider) stop() (cpu time.Duration, maxRSSKiB int64, err error) {
+// stop terminates the provider and returns its CPU time (getrusage of the
+// exited child) and its peak resident set (VmHWM, read just before it is
+// asked to stop, so shutdown is not counted).
+func (p *provider) stop() (cpu time.Duration, peakRSSKiB int64, err error) {
+	peakRSSKiB, err = p.peakRSSKiB()
+	if err != nil {
+		return 0, 0, fmt.Errorf("provider peak RSS: %w", err)
+	}
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-p.done:
@@ -155,7 +199,7 @@ func (p *provider) stop() (cpu time.Duration, maxRSSKiB int64, err error) {
 		return 0, 0, fmt.Errorf("no resource usage for the provider process")
 	}
 	cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	return cpu, ru.Maxrss, nil // Linux reports ru_maxrss in KiB
+	return cpu, peakRSSKiB, nil
 }
 
 func freeAddr() (string, error) {

@@ -11,8 +11,8 @@ import (
 // median row per N (each column's median on its own).
 func printTable(w io.Writer, rs []result, o options) {
 	fmt.Fprintf(w, "\nprovider-rivven, %d cluster(s), --max-reconcile-rate=%d, GOMEMLIMIT=%s, requests averaged over %d polls\n\n", o.clusters, o.rate, o.memLimit, o.polls)
-	fmt.Fprintln(w, "| N topics | run | poll | created (s) | all Ready (s) | admin requests / poll | per cluster | by request | reconciles / poll | CPU / poll (s) | CPU total (s) | peak RSS (MiB) |")
-	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| N topics | run | poll | created (s) | all Ready (s) | admin requests / poll | per cluster | by request | reconciles / poll | CPU / poll (s) | CPU total (s) | peak RSS (MiB) | peak heap in use (MiB) |")
+	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|")
 	byN := map[int][]result{}
 	var order []int
 	for i, r := range rs {
@@ -33,6 +33,7 @@ func printTable(w io.Writer, rs []result, o options) {
 		m.steadyCPU = medianDur(runs, func(r result) time.Duration { return r.steadyCPU })
 		m.cpu = medianDur(runs, func(r result) time.Duration { return r.cpu })
 		m.rssKiB = int64(median(runs, func(r result) float64 { return float64(r.rssKiB) }))
+		m.heapBytes = int64(median(runs, func(r result) float64 { return float64(r.heapBytes) }))
 		m.reconciles = median(runs, func(r result) float64 { return r.reconciles })
 		keys := map[string]bool{}
 		for _, r := range runs {
@@ -49,9 +50,9 @@ func printTable(w io.Writer, rs []result, o options) {
 
 func row(w io.Writer, r result, run, by string) {
 	t := r.perPoll.total()
-	fmt.Fprintf(w, "| %d | %s | %s | %.1f | %.1f | %d | %.1f | %s | %.0f | %.2f | %.1f | %.1f |\n",
+	fmt.Fprintf(w, "| %d | %s | %s | %.1f | %.1f | %d | %.1f | %s | %.0f | %.2f | %.1f | %.1f | %.1f |\n",
 		r.n, run, r.poll, r.create.Seconds(), r.ready.Seconds(), t, float64(t)/float64(r.clusters), by,
-		r.reconciles, r.steadyCPU.Seconds(), r.cpu.Seconds(), float64(r.rssKiB)/1024)
+		r.reconciles, r.steadyCPU.Seconds(), r.cpu.Seconds(), float64(r.rssKiB)/1024, float64(r.heapBytes)/(1<<20))
 }
 
 func median(rs []result, f func(result) float64) float64 {
