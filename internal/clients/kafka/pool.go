@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // Pool keeps one admin client and one shared observation per cluster (per
@@ -21,6 +23,18 @@ type Pool struct {
 // idlePolls is how many poll intervals a cluster's client may go unused
 // before it is closed, for example after its ProviderConfig was deleted.
 const idlePolls = 10
+
+// connIdleTimeout keeps a client's broker connections open across polls.
+// franz-go sends each "any broker" request (Metadata, DescribeConfigs,
+// DescribeACLs) to the next of the brokers and a seed in turn, so one
+// connection may serve nothing for a few poll intervals; with franz-go's
+// default of 30s every connection idle that long was closed, and each poll
+// paid new handshakes (ApiVersions) for them. A connection unused for
+// idlePolls intervals belongs to a client the pool closes anyway.
+func connIdleTimeout(poll time.Duration) time.Duration {
+	// franz-go accepts 100ms to 15 minutes.
+	return min(max(idlePolls*poll, 30*time.Second), 15*time.Minute)
+}
 
 // PoolOption configures a Pool.
 type PoolOption func(*Pool)
@@ -42,7 +56,7 @@ func WithClock(now func() time.Time) PoolOption {
 func NewPool(ttl time.Duration, o ...PoolOption) *Pool {
 	p := &Pool{
 		ttl:      ttl,
-		newAdmin: func(c Connection) (Admin, error) { return NewAdmin(c) },
+		newAdmin: func(c Connection) (Admin, error) { return NewAdmin(c, kgo.ConnIdleTimeout(connIdleTimeout(ttl))) },
 		now:      time.Now,
 		clusters: map[string]*Cluster{},
 	}

@@ -134,3 +134,22 @@ func TestPoolReplacesClientOnChangeAndEvictsIdle(t *testing.T) {
 		t.Error("an idle cluster client must be closed and dropped")
 	}
 }
+
+func TestConnIdleTimeoutOutlastsPolls(t *testing.T) {
+	for poll, want := range map[time.Duration]time.Duration{
+		time.Second:      30 * time.Second, // franz-go's own default is the floor
+		20 * time.Second: 200 * time.Second,
+		time.Minute:      10 * time.Minute,
+		// franz-go refuses more than 15 minutes.
+		100 * time.Second: 15 * time.Minute,
+	} {
+		if got := connIdleTimeout(poll); got != want {
+			t.Errorf("connIdleTimeout(%s) = %s, want %s", poll, got, want)
+		}
+		// A connection must outlast the longest gap between two
+		// requests on it: 2*(brokers+seed)/3 polls for 3 brokers.
+		if got := connIdleTimeout(poll); got < min(3*poll, 15*time.Minute) {
+			t.Errorf("connIdleTimeout(%s) = %s is shorter than three polls", poll, got)
+		}
+	}
+}
