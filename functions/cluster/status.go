@@ -100,8 +100,7 @@ func brokersReady(s clusterv1alpha1.RivvenClusterSpec, sts readiness.StatefulSet
 		return sts.Result
 	}
 	if why := clusterModeFailure(s); why != "" {
-		msg := fmt.Sprintf("%d brokers run rivvend %s in cluster mode, which cannot start: %s; run one broker (spec.replicas: 1) instead",
-			want, s.Version, why)
+		msg := fmt.Sprintf("%d brokers run rivvend %s in cluster mode, which cannot start: %s; %s", want, s.Version, why, oneBroker)
 		if pods := failureSummary(pods.Failing()); pods != "" {
 			msg += ". Brokers: " + pods
 		}

@@ -12,6 +12,11 @@ import (
 // release workflow never publishes it.
 const unpublishedImage = "ghcr.io/hupe1980/rivven"
 
+// oneBroker is the way out of a cluster mode that cannot start. spec.replicas
+// cannot change between 1 and more (admission refuses it), so it takes a new
+// RivvenCluster.
+const oneBroker = "create a RivvenCluster with one broker (spec.replicas: 1, standalone) instead"
+
 // warning is a field the function accepts but cannot fully honour.
 type warning struct {
 	Field   string
@@ -46,11 +51,12 @@ func warnings(s clusterv1alpha1.RivvenClusterSpec) []warning {
 		if why := commonv1alpha1.ClusterModeFailure(s.Version); why != "" {
 			out = append(out, warning{"spec.replicas", fmt.Sprintf(
 				"%d brokers run rivvend %s in cluster mode, which does not work in that release: %s. The brokers are composed as asked "+
-					"but will not become ready; run one broker (spec.replicas: 1, standalone) instead", *s.Replicas, s.Version, why)})
-		} else if latest := commonv1alpha1.SupportedRivvenVersions[0]; !commonv1alpha1.IsSupportedRivvenVersion(s.Version) {
+					"but will not become ready; "+oneBroker, *s.Replicas, s.Version, why)})
+		} else if latest := commonv1alpha1.SupportedRivvenVersions[0]; !commonv1alpha1.IsSupportedRivvenVersion(s.Version) &&
+			commonv1alpha1.ClusterModeFailure(latest) != "" {
 			out = append(out, warning{"spec.replicas", fmt.Sprintf(
-				"%d brokers run rivvend in cluster mode, which does not work in any tested release (%s: %s); run one broker "+
-					"(spec.replicas: 1, standalone) instead", *s.Replicas, latest, commonv1alpha1.ClusterModeFailure(latest))})
+				"%d brokers run rivvend in cluster mode, which does not work in the newest tested release (%s: %s); "+oneBroker,
+				*s.Replicas, latest, commonv1alpha1.ClusterModeFailure(latest))})
 		}
 	}
 	if s.TLS.Enabled {
