@@ -126,7 +126,9 @@ func checkLikeBinary(doc map[string]any) []string {
 				bad("sinks.%s.start_offset = %q", name, so)
 			}
 		case map[string]any:
-			if _, ok := so["timestamp"].(string); !ok || len(so) != 1 {
+			// serde_yaml's enum variant: !timestamp "..."; a plain
+			// mapping {timestamp: ...} is refused by the binary.
+			if _, ok := so["!timestamp"].(string); !ok || len(so) != 1 {
 				bad("sinks.%s.start_offset = %v", name, so)
 			}
 		default:
@@ -181,6 +183,7 @@ func TestBinaryRulesCatchMistakes(t *testing.T) {
 		"empty source topic":            "broker: {bootstrap_servers: [a:9092]}\nsources: {s: {connector: datagen, topic: '', enabled: true}}\n",
 		"sink without consumer group":   "broker: {bootstrap_servers: [a:9092]}\nsinks: {s: {connector: stdout, topics: [t], enabled: true, start_offset: latest}}\n",
 		"hyphenated redshift ssl mode":  "broker: {bootstrap_servers: [a:9092]}\nsinks: {s: {connector: redshift, topics: [t], consumer_group: g, enabled: true, start_offset: latest, config: {host: h, database: d, username: u, password: p, table: t, ssl_mode: verify-full}}}\n",
+		"timestamp offset as a mapping": "broker: {bootstrap_servers: [a:9092]}\nsinks: {s: {connector: stdout, topics: [t], consumer_group: g, enabled: true, start_offset: {timestamp: '2024-01-01T00:00:00Z'}}}\n",
 		"postgres without password":     "broker: {bootstrap_servers: [a:9092]}\nsources: {s: {connector: postgres-cdc, topic: t, enabled: true, config: {host: h, database: d, user: u}}}\n",
 		"lowercase kafka protocol":      "broker: {bootstrap_servers: [a:9092]}\nsources: {s: {connector: kafka, topic: t, enabled: true, config: {brokers: k, topic: x, security: {protocol: sasl_ssl}}}}\n",
 	}

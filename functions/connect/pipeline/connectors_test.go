@@ -214,7 +214,7 @@ func TestSinkConnectors(t *testing.T) {
 				StartOffset: "2024-01-01T00:00:00Z",
 				HTTP:        &v1alpha1.HTTPSinkConfig{URL: "https://hooks.example.com/{stream}", Method: "PUT", TimeoutMs: ptr(int64(2500)), Headers: map[string]string{"X-Team": "data"}}},
 			want: map[string]any{"connector": "http-webhook", "topics": []any{"a"}, "consumer_group": "g", "enabled": true,
-				"start_offset": map[string]any{"timestamp": "2024-01-01T00:00:00Z"},
+				"start_offset": map[string]any{"!timestamp": "2024-01-01T00:00:00Z"},
 				"config": map[string]any{"url": "https://hooks.example.com/{stream}", "method": "PUT", "timeout_secs": 3, "batch_size": 100,
 					"headers": map[string]any{"X-Team": "data"}}},
 		},

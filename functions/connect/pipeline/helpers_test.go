@@ -25,14 +25,35 @@ func rawJSON(t *testing.T, v any) *apiextensionsv1.JSON {
 }
 
 // parse reads a pipeline file back the way serde_yaml would see it
-// before env expansion.
+// before env expansion. A scalar with a local tag (!timestamp "...") is
+// how serde_yaml spells an enum variant with a value; it reads back as
+// {"!timestamp": "..."}.
 func parse(t *testing.T, file []byte) map[string]any {
 	t.Helper()
-	out := map[string]any{}
-	if err := yaml.Unmarshal(file, &out); err != nil {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(file, &doc); err != nil {
 		t.Fatalf("pipeline file is not YAML: %v\n%s", err, file)
 	}
+	tagsAsVariants(&doc)
+	out := map[string]any{}
+	if err := doc.Decode(&out); err != nil {
+		t.Fatalf("pipeline file is not a mapping: %v\n%s", err, file)
+	}
 	return out
+}
+
+// tagsAsVariants turns each scalar with a local tag into a one-entry
+// mapping from the tag to the value.
+func tagsAsVariants(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && len(n.Tag) > 1 && n.Tag[0] == '!' && n.Tag[1] != '!' {
+		tag, val := n.Tag, *n
+		val.Tag = "!!str"
+		*n = yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Tag: "!!str", Value: tag}, &val}}
+		return
+	}
+	for _, c := range n.Content {
+		tagsAsVariants(c)
+	}
 }
 
 // envVar is rivven-connect's expansion syntax (FACTS §2.11).

@@ -291,7 +291,7 @@ func (c *conn) startOffset(v string) any {
 		c.fail(c.field+".startOffset", "must be earliest, latest or an RFC 3339 timestamp: %v", err)
 		return nil
 	}
-	return map[string]any{"timestamp": v}
+	return Tagged{Tag: "!timestamp", Value: v}
 }
 
 // sink builds the file entry of one sink.

@@ -29,6 +29,15 @@ type EnvRef struct {
 	Number bool
 }
 
+// Tagged is a scalar with a YAML tag: how rivven-connect's YAML parser
+// (serde_yaml) reads an enum variant with a value, such as a sink's
+// start_offset: !timestamp "2024-01-01T00:00:00Z". The map form
+// {timestamp: ...} is refused by the binary ("invalid type: map, expected a
+// YAML tag starting with '!'"; test/connect).
+type Tagged struct {
+	Tag, Value string
+}
+
 // Text is the reference as it appears in the file.
 func (r EnvRef) Text() string {
 	if r.HasDefault {
@@ -127,6 +136,8 @@ func toNode(v any) (*yaml.Node, error) {
 			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: t.Text()}, nil
 		}
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: t.Text(), Style: yaml.LiteralStyle}, nil
+	case Tagged:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: t.Tag, Value: t.Value, Style: yaml.DoubleQuotedStyle}, nil
 	case json.Number:
 		if i, err := t.Int64(); err == nil {
 			return toNode(i)
