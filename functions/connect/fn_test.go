@@ -559,3 +559,34 @@ func ptr[T any](v T) *T { return &v }
 // secretValue is a credential a user wrongly wrote inline; it must never be
 // echoed back in results, conditions or status.
 const secretValue = "s3cr3t-VALUE-42"
+
+// TestCDCRollsOutWithRecreate: with a CDC source the old pod stops before
+// the new one starts, so two replication readers never share a slot; other
+// pipelines keep the rolling update.
+func TestCDCRollsOutWithRecreate(t *testing.T) {
+	for example, want := range map[string]appsv1.DeploymentStrategyType{
+		"cdc-pipeline.yaml":    appsv1.RecreateDeploymentStrategyType,
+		"mysql-cdc-kafka.yaml": appsv1.RecreateDeploymentStrategyType,
+		"datagen-stdout.yaml":  "", // the API server's default, RollingUpdate
+	} {
+		t.Run(example, func(t *testing.T) {
+			rsp := run(t, newRequest(t, readExample(t, example), withCluster(t, cluster("default", true, false))))
+			if msg := fatal(rsp); msg != "" {
+				t.Fatal(msg)
+			}
+			if got := decode[appsv1.Deployment](t, rsp, ResourceDeployment).Spec.Strategy.Type; got != want {
+				t.Errorf("strategy = %q, want %q", got, want)
+			}
+		})
+	}
+
+	// A disabled CDC source reads nothing: no reason to stop first.
+	xr := readExample(t, "cdc-pipeline.yaml")
+	for _, s := range xr["spec"].(map[string]any)["sources"].([]any) {
+		s.(map[string]any)["enabled"] = false
+	}
+	rsp := run(t, newRequest(t, xr, withCluster(t, cluster("default", true, false))))
+	if got := decode[appsv1.Deployment](t, rsp, ResourceDeployment).Spec.Strategy.Type; got != "" {
+		t.Errorf("strategy = %q with every CDC source disabled", got)
+	}
+}

@@ -293,12 +293,21 @@ func deployment(p params, hash string) (*appsv1.Deployment, error) {
 	if spec.Replicas != nil {
 		replicas = *spec.Replicas
 	}
+	// A rolling update runs the new pod beside the old one; with a CDC
+	// source both would read one replication slot at once (PostgreSQL
+	// refuses the second reader, MySQL sends both the binlog). Recreate
+	// stops the old pod first.
+	strategy := appsv1.DeploymentStrategy{}
+	if p.pipe.EnabledCDCSources > 0 {
+		strategy.Type = appsv1.RecreateDeploymentStrategyType
+	}
 	f := false
 	return &appsv1.Deployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
 		ObjectMeta: metav1.ObjectMeta{Name: WorkloadName(p.name), Namespace: p.namespace, Labels: commonLabels(p.name)},
 		Spec: appsv1.DeploymentSpec{
 			Replicas: &replicas,
+			Strategy: strategy,
 			Selector: &metav1.LabelSelector{MatchLabels: selectorLabels(p.name)},
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: podLabels, Annotations: podAnn},

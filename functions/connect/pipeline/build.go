@@ -61,6 +61,9 @@ func Build(in Input) (Result, error) {
 		}
 		if boolOr(s.Enabled, true) {
 			res.EnabledSources++
+			if s.Connector == "postgres-cdc" || s.Connector == "mysql-cdc" {
+				res.EnabledCDCSources++
+			}
 		}
 	}
 

@@ -78,6 +78,10 @@ type Result struct {
 	// Enabled and total counts of sources and sinks.
 	EnabledSources, TotalSources int
 	EnabledSinks, TotalSinks     int
+	// EnabledCDCSources counts the enabled postgres-cdc and mysql-cdc
+	// sources: each holds a replication slot (or binlog reader) that two
+	// processes must never read at once.
+	EnabledCDCSources int
 }
 
 // conn collects what one connector contributes besides its file entry.
