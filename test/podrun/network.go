@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"os"
 	"os/exec"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -45,8 +46,40 @@ type Network struct {
 	bridge string
 	prefix netip.Prefix
 
-	mu   sync.Mutex
-	next netip.Addr
+	mu    sync.Mutex
+	next  netip.Addr
+	hosts map[string]netip.Addr
+}
+
+// AddHost makes name resolve to ip in every container started from now on,
+// as cluster DNS resolves a Service name (rivven-x.ns.svc) to the pods
+// behind it. Containers see it through their /etc/hosts.
+func (n *Network) AddHost(name string, ip netip.Addr) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.hosts == nil {
+		n.hosts = map[string]netip.Addr{}
+	}
+	n.hosts[name] = ip
+}
+
+// hostsFile is the /etc/hosts of a container of pod name at ip, as the
+// kubelet writes it (localhost and the pod's own name) plus the names given
+// to AddHost.
+func (n *Network) hostsFile(name string, ip netip.Addr) []byte {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	var b strings.Builder
+	fmt.Fprintf(&b, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n%s\t%s\n", ip, name)
+	names := make([]string, 0, len(n.hosts))
+	for h := range n.hosts {
+		names = append(names, h)
+	}
+	sort.Strings(names)
+	for _, h := range names {
+		fmt.Fprintf(&b, "%s\t%s\n", n.hosts[h], h)
+	}
+	return []byte(b.String())
 }
 
 // NewNetwork creates the bridge with the first address of prefix (a /24 of

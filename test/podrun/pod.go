@@ -42,6 +42,7 @@ type Config struct {
 // Pod is a running pod.
 type Pod struct {
 	cfg Config
+	net *Network
 	sb  *Sandbox
 
 	ctx    context.Context
@@ -88,7 +89,7 @@ func Start(n *Network, cfg Config) (*Pod, error) {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &Pod{cfg: cfg, sb: sb, ctx: ctx, cancel: cancel, started: time.Now()}
+	p := &Pod{cfg: cfg, net: n, sb: sb, ctx: ctx, cancel: cancel, started: time.Now()}
 	mk := func(c corev1.Container) *containerState {
 		return &containerState{spec: c, logPath: filepath.Join(cfg.Dir, "logs", c.Name+".log"), status: corev1.ContainerStatus{
 			Name: c.Name, Image: c.Image,
@@ -362,9 +363,17 @@ func (p *Pod) command(c *containerState) (*exec.Cmd, error) {
 	env = mounts.MapValues(env)
 	env["HOSTNAME"] = p.cfg.Name
 
-	priv := []string{"--net=" + p.sb.NetnsPath(), "--", "setpriv",
-		"--reuid=" + strconv.Itoa(uid), "--regid=" + strconv.Itoa(gid), "--groups=" + groups,
-		"--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--", bin}
+	// The container's own /etc/hosts, bind-mounted in a mount namespace
+	// of its own, so names resolve as in its pod and nothing else changes.
+	hosts := filepath.Join(p.cfg.Dir, "files", c.spec.Name+".hosts")
+	if err := os.WriteFile(hosts, p.net.hostsFile(p.cfg.Name, p.sb.IP), 0o644); err != nil {
+		return nil, err
+	}
+	priv := []string{"--net=" + p.sb.NetnsPath(), "--",
+		"unshare", "--mount", "--propagation", "private", "--",
+		"sh", "-c", `mount --bind "$0" /etc/hosts && exec "$@"`, hosts,
+		"setpriv", "--reuid=" + strconv.Itoa(uid), "--regid=" + strconv.Itoa(gid), "--groups=" + groups,
+		"--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--pdeathsig=SIGKILL", "--", bin}
 	cmd := exec.Command("nsenter", append(priv, args...)...)
 	cmd.Env = Environ(env)
 	cmd.Dir = filepath.Join(p.cfg.Dir, "root")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/netip"
 	"os"
@@ -36,7 +37,8 @@ func serve() {
 		os.Exit(3)
 	}
 	http.HandleFunc("/health", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") })
-	fmt.Printf("uid=%d data=%s\n", os.Getuid(), os.Getenv("DATA"))
+	addrs, _ := net.LookupHost("svc.ns.svc")
+	fmt.Printf("uid=%d data=%s svc=%v\n", os.Getuid(), os.Getenv("DATA"), addrs)
 	if err := os.WriteFile(filepath.Join(os.Getenv("DATA"), "written"), []byte("x"), 0o600); err != nil {
 		fmt.Println("cannot write the volume:", err)
 		os.Exit(4)
@@ -70,6 +72,8 @@ func TestPodLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A Service name, as cluster DNS would resolve it.
+	n.AddHost("svc.ns.svc", netip.MustParseAddr("10.89.0.200"))
 	probe := func() *corev1.Probe {
 		return &corev1.Probe{
 			ProbeHandler:  corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/health", Port: intstr.FromString("http")}},
@@ -109,8 +113,8 @@ func TestPodLifecycle(t *testing.T) {
 	if err := WaitFor(ctx, pod.Ready); err != nil {
 		t.Fatalf("never ready: %+v\n%s", pod.Status(), pod.Logs("server"))
 	}
-	if got := pod.Logs("server"); got != fmt.Sprintf("uid=65532 data=%s\n", filepath.Join(dir, "volumes", "data")) {
-		t.Errorf("the container ran as %q; want uid 65532 with /data mapped to the pod's volume", got)
+	if got := pod.Logs("server"); got != fmt.Sprintf("uid=65532 data=%s svc=[10.89.0.200]\n", filepath.Join(dir, "volumes", "data")) {
+		t.Errorf("the container printed %q; want uid 65532, /data mapped to the pod's volume, the Service name resolved", got)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "volumes", "data", "written")); err != nil {
 		t.Errorf("the pod's volume was not written: %v", err)
