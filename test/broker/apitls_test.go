@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	commonv1alpha1 "github.com/rivven/crossplane-rivven/apis/common/v1alpha1"
+	"github.com/rivven/crossplane-rivven/test/composed"
 	"github.com/rivven/crossplane-rivven/test/podrun"
 	"github.com/rivven/crossplane-rivven/test/rivvenbin"
 )
@@ -46,10 +47,10 @@ func TestAPITLSFailure(t *testing.T) {
 			if c.ConfigMap.Data["RIVVEN_TLS_ENABLED"] != "true" {
 				t.Fatalf("the function composed no TLS for an untested release: %v", c.ConfigMap.Data)
 			}
-			objs := emptyObjects()
+			objs := composed.EmptyObjects()
 			ns := c.StatefulSet.Namespace
 			objs.Secrets["rivven-tls"] = tlsSecret(t, "rivven-tls", ns, []string{c.Client.Name + "." + ns + ".svc"}, nil)
-			cfg := c.brokerPod(t, 0, t.TempDir(), objs)
+			cfg := c.BrokerPod(0, t.TempDir(), objs, resolveImage)
 			cfg.Resolve = func(image string) (string, error) {
 				return rivvenbin.Resolve(strings.Replace(image, ":"+untested, ":"+version, 1))
 			}

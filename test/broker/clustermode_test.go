@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	commonv1alpha1 "github.com/rivven/crossplane-rivven/apis/common/v1alpha1"
+	"github.com/rivven/crossplane-rivven/test/composed"
 	"github.com/rivven/crossplane-rivven/test/podrun"
 )
 
@@ -42,16 +43,16 @@ func TestClusterModeProduction(t *testing.T) {
 			xr["spec"].(map[string]any)["version"] = version
 			b, _ := yaml.Marshal(xr)
 			c := compose(t, string(b))
-			if w := strings.Join(c.warnings(), "\n"); !strings.Contains(w, "spec.replicas") || !strings.Contains(w, "Is a directory (os error 21)") {
+			if w := strings.Join(composed.Warnings(c.Results), "\n"); !strings.Contains(w, "spec.replicas") || !strings.Contains(w, "Is a directory (os error 21)") {
 				t.Errorf("no spec.replicas Warning with the observed failure:\n%s", w)
 			}
 
-			objs := emptyObjects()
+			objs := composed.EmptyObjects()
 			ns := c.StatefulSet.Namespace
 			objs.Secrets["rivven-tls"] = tlsSecret(t, "rivven-tls", ns, []string{c.Client.Name + "." + ns + ".svc"}, nil)
 			var pods []*podrun.Pod
 			for i := range int(*c.StatefulSet.Spec.Replicas) {
-				p, err := podrun.Start(network(t), c.brokerPod(t, i, t.TempDir(), objs))
+				p, err := podrun.Start(network(t), c.BrokerPod(i, t.TempDir(), objs, resolveImage))
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -18,6 +18,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
+	"github.com/rivven/crossplane-rivven/test/composed"
 	"github.com/rivven/crossplane-rivven/test/podrun"
 )
 
@@ -44,14 +45,14 @@ func TestStandaloneBroker(t *testing.T) {
 			if r := *c.StatefulSet.Spec.Replicas; r != 1 {
 				t.Fatalf("%s composes %d brokers; this test is for single-broker examples", tc.example, r)
 			}
-			objs := emptyObjects()
+			objs := composed.EmptyObjects()
 			if tc.certSecret != "" {
 				ns := c.StatefulSet.Namespace
 				host := c.Client.Name + "." + ns + ".svc"
 				objs.Secrets[tc.certSecret] = tlsSecret(t, tc.certSecret, ns, []string{host}, nil)
 			}
 			dir := t.TempDir()
-			pod, err := podrun.Start(network(t), c.brokerPod(t, 0, dir, objs))
+			pod, err := podrun.Start(network(t), c.BrokerPod(0, dir, objs, resolveImage))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,7 +77,7 @@ func TestStandaloneBroker(t *testing.T) {
 				// The tested releases crash with API TLS
 				// (TestAPITLSFailure): the function composes none
 				// and says so.
-				if w := strings.Join(c.warnings(), "\n"); !strings.Contains(w, "spec.tls.enabled: not applied") {
+				if w := strings.Join(composed.Warnings(c.Results), "\n"); !strings.Contains(w, "spec.tls.enabled: not applied") {
 					t.Errorf("no Warning that spec.tls.enabled is not applied:\n%s", w)
 				}
 				assertPlainHTTP(t, ip, apiPort(t, ctr))
@@ -101,7 +102,7 @@ func TestStandaloneBroker(t *testing.T) {
 	}
 }
 
-func brokerContainer(t *testing.T, c composition) corev1.Container {
+func brokerContainer(t *testing.T, c *composed.Cluster) corev1.Container {
 	t.Helper()
 	for _, ctr := range c.StatefulSet.Spec.Template.Spec.Containers {
 		if ctr.Name == "rivvend" {
@@ -145,7 +146,7 @@ func assertPlainHTTP(t *testing.T, ip netip.Addr, port int) {
 // targets, its path and scheme. Without a composed ServiceMonitor it scrapes
 // the composed metrics path on the headless Service's API port, which is
 // what a Prometheus scraping the pods would use.
-func checkMetrics(t *testing.T, c composition, ctr corev1.Container, ip netip.Addr) {
+func checkMetrics(t *testing.T, c *composed.Cluster, ctr corev1.Container, ip netip.Addr) {
 	t.Helper()
 	portName, path, scheme := "http", "/metrics", "http"
 	if sm := c.ServiceMonitor; sm != nil {

@@ -1,31 +1,17 @@
 package connect
 
 import (
-	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"google.golang.org/protobuf/types/known/structpb"
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 
-	"github.com/crossplane/function-sdk-go/logging"
-	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
-
-	fnconnect "github.com/rivven/crossplane-rivven/functions/connect"
+	"github.com/rivven/crossplane-rivven/test/composed"
 	"github.com/rivven/crossplane-rivven/test/podrun"
 )
-
-// composition is what function-rivven-connect composed for a RivvenConnect.
-type composition struct {
-	ConfigMap  *corev1.ConfigMap
-	Deployment *appsv1.Deployment
-	Results    []*fnv1.Result
-}
 
 // readYAML reads a repository file (relative to the repository root) into
 // a map.
@@ -42,47 +28,19 @@ func readYAML(t *testing.T, path string) map[string]any {
 	return m
 }
 
-// compose runs the real function in process on a RivvenConnect with the
-// render example's Ready RivvenCluster as its required resource.
-func compose(t *testing.T, xr map[string]any) composition {
+// compose runs the real function-rivven-connect on a RivvenConnect whose
+// cluster is the given RivvenCluster, by default the render example's Ready
+// production cluster.
+func compose(t *testing.T, xr map[string]any, cluster ...map[string]any) *composed.Connect {
 	t.Helper()
-	st := func(m map[string]any) *structpb.Struct {
-		s, err := structpb.NewStruct(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
+	cl := readYAML(t, "examples/render/connect/required-production.yaml")
+	if len(cluster) > 0 {
+		cl = cluster[0]
 	}
-	cluster := readYAML(t, "examples/render/connect/required-production.yaml")
-	req := &fnv1.RunFunctionRequest{
-		Observed:          &fnv1.State{Composite: &fnv1.Resource{Resource: st(xr)}},
-		RequiredResources: map[string]*fnv1.Resources{fnconnect.RequiredCluster: {Items: []*fnv1.Resource{{Resource: st(cluster)}}}},
-	}
-	rsp, err := (&fnconnect.Function{Log: logging.NewNopLogger()}).RunFunction(context.Background(), req)
+	c, err := composed.RunConnect(xr, cl)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range rsp.GetResults() {
-		if r.GetSeverity() == fnv1.Severity_SEVERITY_FATAL {
-			t.Fatalf("the function refused the RivvenConnect: %s", r.GetMessage())
-		}
-	}
-	c := composition{Results: rsp.GetResults()}
-	decode := func(key string, into any) {
-		r, ok := rsp.GetDesired().GetResources()[key]
-		if !ok {
-			t.Fatalf("the function composed no %s", key)
-		}
-		b, err := json.Marshal(r.GetResource().AsMap())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(b, into); err != nil {
-			t.Fatalf("%s: %v", key, err)
-		}
-	}
-	decode(fnconnect.ResourceConfigMap, &c.ConfigMap)
-	decode(fnconnect.ResourceDeployment, &c.Deployment)
 	return c
 }
 
@@ -121,18 +79,10 @@ func credentials(spec corev1.PodSpec) map[string]*corev1.Secret {
 	return out
 }
 
-// pod is the Deployment's pod, to run with podrun: the composed ConfigMap,
-// the referenced Secrets, and a directory of its own.
-func (c composition) pod(t *testing.T, spec corev1.PodSpec, resolve podrun.ImageResolver) podrun.Config {
+// pod is the Deployment's pod with the Secrets it references.
+func pod(t *testing.T, c *composed.Connect, spec corev1.PodSpec, resolve podrun.ImageResolver) podrun.Config {
 	t.Helper()
-	d := c.Deployment
-	return podrun.Config{
-		Name: d.Name + "-0", Namespace: d.Namespace, Labels: d.Spec.Template.Labels, Annotations: d.Spec.Template.Annotations,
-		Spec: spec,
-		Objects: podrun.Objects{
-			ConfigMaps: map[string]*corev1.ConfigMap{c.ConfigMap.Name: c.ConfigMap},
-			Secrets:    credentials(spec),
-		},
-		Dir: t.TempDir(), Resolve: resolve,
-	}
+	objs := composed.EmptyObjects()
+	objs.Secrets = credentials(spec)
+	return c.Pod(spec, t.TempDir(), objs, resolve)
 }

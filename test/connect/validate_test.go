@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	commonv1alpha1 "github.com/rivven/crossplane-rivven/apis/common/v1alpha1"
+	"github.com/rivven/crossplane-rivven/test/composed"
 	"github.com/rivven/crossplane-rivven/test/podrun"
 	"github.com/rivven/crossplane-rivven/test/rivvenbin"
 )
@@ -102,7 +103,7 @@ func TestBrokenPipelineStopsThePod(t *testing.T) {
 // runInit starts the composed pod with its app containers kept from
 // starting (their image resolves to nothing), so only the init container
 // (validate) runs, and waits until it has ended once.
-func runInit(t *testing.T, c composition, spec corev1.PodSpec) *podrun.Pod {
+func runInit(t *testing.T, c *composed.Connect, spec corev1.PodSpec) *podrun.Pod {
 	t.Helper()
 	if len(spec.InitContainers) != 1 || spec.InitContainers[0].Name != "validate" {
 		t.Fatalf("the Deployment has no validate init container: %+v", spec.InitContainers)
@@ -113,8 +114,7 @@ func runInit(t *testing.T, c composition, spec corev1.PodSpec) *podrun.Pod {
 	for i := range initOnly.Containers {
 		initOnly.Containers[i].Image = "not-started/" + initOnly.Containers[i].Name + ":0"
 	}
-	cfg := c.pod(t, *initOnly, func(image string) (string, error) { return rivvenbin.Resolve(image) })
-	cfg.BackOff = time.Second
+	cfg := pod(t, c, *initOnly, rivvenbin.Resolve)
 	pod, err := podrun.Start(network(t), cfg)
 	if err != nil {
 		t.Fatal(err)
