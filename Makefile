@@ -23,7 +23,7 @@ render: crossplane-tools ## Render every example with the real `crossplane rende
 	hack/render.sh
 
 .PHONY: test
-test: tools crossplane-tools kube-tools rivven verify-generated ## Run every test: unit, render golden files, real API server tier, broker tier on the real rivvend.
+test: tools crossplane-tools kube-tools rivven postgres verify-generated ## Run every test: unit, render golden files, real API server tier, broker tier on the real rivvend.
 	go test $(GO_TEST_FLAGS) ./...
 
 ##@ Development

@@ -9,3 +9,10 @@ rivven: ## Build rivvend, rivven-connect and the rivven CLI of every supported v
 .PHONY: test-broker
 test-broker: rivven ## Run only the broker tier: composed broker pods on the real rivvend (root: network namespaces).
 	go test $(GO_TEST_FLAGS) -v ./test/broker/
+
+# The connect tier runs Debian's PostgreSQL server for the CDC pipeline.
+.PHONY: postgres
+postgres: ## Install Debian's PostgreSQL server when it is missing (the connect tier's CDC source).
+	@ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || { echo "installing Debian's postgresql"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql </dev/null || { apt-get update -qq </dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql </dev/null; }; }

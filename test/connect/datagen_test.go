@@ -31,43 +31,7 @@ func TestDatagenPipelineMovesRecords(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 
-	// The broker.
-	cl, err := composed.RunCluster(map[string]any{
-		"apiVersion": "rivven.io/v1alpha1", "kind": "RivvenCluster",
-		"metadata": map[string]any{"name": "production", "namespace": "default"},
-		"spec":     map[string]any{},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	broker, err := podrun.Start(network(t), cl.BrokerPod(0, t.TempDir(), composed.EmptyObjects(), rivvenbin.Resolve))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(broker.Stop)
-	if err := podrun.WaitFor(ctx, broker.Ready); err != nil {
-		t.Fatalf("the broker never turned ready: %+v\n%s", broker.Status().ContainerStatuses, broker.Logs("rivvend"))
-	}
-	// The client Service's name resolves to its one ready broker.
-	status := cl.XR["status"].(map[string]any)
-	bootstrap := status["bootstrapServers"].(string)
-	host, _, err := net.SplitHostPort(bootstrap)
-	if err != nil {
-		t.Fatal(err)
-	}
-	network(t).AddHost(host, netip.MustParseAddr(broker.IP()))
-
-	// The RivvenCluster as the connect function reads it once Ready: the
-	// status the cluster function publishes, Ready because its broker is.
-	rc := map[string]any{
-		"apiVersion": "rivven.io/v1alpha1", "kind": "RivvenCluster",
-		"metadata": map[string]any{"name": "production", "namespace": "default"},
-		"spec":     map[string]any{"version": v1alpha1.DefaultVersion},
-		"status": map[string]any{
-			"phase": status["phase"], "bootstrapServers": bootstrap,
-			"conditions": []any{map[string]any{"type": "Ready", "status": "True", "reason": "Available"}},
-		},
-	}
+	broker, rc, bootstrap := runProductionBroker(t, ctx)
 	xr := readYAML(t, "examples/connect/datagen-stdout.yaml")
 	c := compose(t, xr, rc)
 	if !strings.Contains(c.ConfigMap.Data["pipeline.yaml"], bootstrap) {
@@ -88,9 +52,7 @@ func TestDatagenPipelineMovesRecords(t *testing.T) {
 	const want = 10
 	var consumed string
 	if err := podrun.WaitFor(ctx, func() bool {
-		out, _ := exec.CommandContext(ctx, cli(t), "consume", "demo.orders", "--offset", "0", "--max", "100",
-			"--server", broker.IP()+":9092").CombinedOutput()
-		consumed = string(out)
+		consumed = consume(ctx, t, broker, "demo.orders")
 		return strings.Count(consumed, "[offset=") >= want
 	}); err != nil {
 		t.Fatalf("fewer than %d records on demo.orders:\n%s\n--- connect log\n%s", want, consumed, tail(worker.Logs("connect")))
@@ -130,4 +92,54 @@ func cli(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// runProductionBroker starts a one-broker RivvenCluster named production in
+// namespace default (the connect examples' clusterRef), composed by
+// function-rivven-cluster and run on rivvend, waits for its readiness probe,
+// makes its client Service name resolve to it, and returns the RivvenCluster
+// as function-rivven-connect reads it then: the status the cluster function
+// publishes, Ready because its broker is.
+func runProductionBroker(t *testing.T, ctx context.Context) (*podrun.Pod, map[string]any, string) {
+	t.Helper()
+	cl, err := composed.RunCluster(map[string]any{
+		"apiVersion": "rivven.io/v1alpha1", "kind": "RivvenCluster",
+		"metadata": map[string]any{"name": "production", "namespace": "default"},
+		"spec":     map[string]any{},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	broker, err := podrun.Start(network(t), cl.BrokerPod(0, t.TempDir(), composed.EmptyObjects(), rivvenbin.Resolve))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(broker.Stop)
+	if err := podrun.WaitFor(ctx, broker.Ready); err != nil {
+		t.Fatalf("the broker never turned ready: %+v\n%s", broker.Status().ContainerStatuses, broker.Logs("rivvend"))
+	}
+	status := cl.XR["status"].(map[string]any)
+	bootstrap := status["bootstrapServers"].(string)
+	host, _, err := net.SplitHostPort(bootstrap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	network(t).AddHost(host, netip.MustParseAddr(broker.IP()))
+	rc := map[string]any{
+		"apiVersion": "rivven.io/v1alpha1", "kind": "RivvenCluster",
+		"metadata": map[string]any{"name": "production", "namespace": "default"},
+		"spec":     map[string]any{"version": v1alpha1.DefaultVersion},
+		"status": map[string]any{
+			"phase": status["phase"], "bootstrapServers": bootstrap,
+			"conditions": []any{map[string]any{"type": "Ready", "status": "True", "reason": "Available"}},
+		},
+	}
+	return broker, rc, bootstrap
+}
+
+// consume reads up to 1000 records of topic from offset 0 with the rivven CLI.
+func consume(ctx context.Context, t *testing.T, broker *podrun.Pod, topic string) string {
+	out, _ := exec.CommandContext(ctx, cli(t), "consume", topic, "--offset", "0", "--max", "1000",
+		"--server", broker.IP()+":9092").CombinedOutput()
+	return string(out)
 }
