@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
-	"sync"
 	"testing"
 
 	clusterv1alpha1 "github.com/rivven/crossplane-rivven/apis/cluster/v1alpha1"
@@ -26,21 +25,17 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-var (
-	netOnce sync.Once
-	podNet  *podrun.Network
-	netErr  error
-)
+var podNetwork = podrun.OnceNetwork("podrun0", netip.MustParsePrefix("10.88.0.0/24"))
 
-// network is the pod network: 10.88.0.0/24 on a bridge that exists only in
-// this test's network namespace.
+// network is the pod network: a bridge that exists only in this test
+// binary's own network namespace.
 func network(t *testing.T) *podrun.Network {
 	t.Helper()
-	netOnce.Do(func() { podNet, netErr = podrun.NewNetwork("podrun0", netip.MustParsePrefix("10.88.0.0/24")) })
-	if netErr != nil {
-		t.Fatal(netErr)
+	n, err := podNetwork()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return podNet
+	return n
 }
 
 // resolveImage maps composed images to the binaries of make rivven.

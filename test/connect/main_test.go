@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
-	"sync"
 	"testing"
 
 	"github.com/rivven/crossplane-rivven/test/podrun"
@@ -21,19 +20,15 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-var (
-	netOnce sync.Once
-	podNet  *podrun.Network
-	netErr  error
-)
+var podNetwork = podrun.OnceNetwork("podrun1", netip.MustParsePrefix("10.90.0.0/24"))
 
-// network is the pod network, on a bridge only this test's network
-// namespace has.
+// network is the pod network: a bridge that exists only in this test
+// binary's own network namespace.
 func network(t *testing.T) *podrun.Network {
 	t.Helper()
-	netOnce.Do(func() { podNet, netErr = podrun.NewNetwork("podrun1", netip.MustParsePrefix("10.90.0.0/24")) })
-	if netErr != nil {
-		t.Fatal(netErr)
+	n, err := podNetwork()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return podNet
+	return n
 }

@@ -198,3 +198,10 @@ func run(args ...string) error {
 	}
 	return nil
 }
+
+// OnceNetwork returns a function that creates the network on its first call
+// and returns the same one (or the same error) ever after: one pod network
+// per test binary.
+func OnceNetwork(bridge string, prefix netip.Prefix) func() (*Network, error) {
+	return sync.OnceValues(func() (*Network, error) { return NewNetwork(bridge, prefix) })
+}

@@ -129,54 +129,62 @@ func (p *provider) heapInuseBytes(ctx context.Context) (int64, error) {
 
 // metric reads one unlabelled sample of the provider's /metrics.
 func (p *provider) metric(ctx context.Context, name string) (float64, error) {
+	var v float64
+	found := false
+	err := p.scanMetrics(ctx, func(l string) (bool, error) {
+		s, ok := strings.CutPrefix(l, name+" ")
+		if !ok {
+			return true, nil
+		}
+		var err error
+		v, err = strconv.ParseFloat(s, 64)
+		found = true
+		return false, err
+	})
+	if err == nil && !found {
+		err = fmt.Errorf("no metric %s", name)
+	}
+	return v, err
+}
+
+// scanMetrics reads the provider's /metrics line by line while fn returns
+// true.
+func (p *provider) scanMetrics(ctx context.Context, fn func(line string) (bool, error)) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.metrics, nil)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	rsp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	defer rsp.Body.Close()
 	sc := bufio.NewScanner(rsp.Body)
 	sc.Buffer(make([]byte, 0, 1<<16), 1<<20)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
-			return strconv.ParseFloat(v, 64)
+		more, err := fn(sc.Text())
+		if err != nil || !more {
+			return err
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return 0, err
-	}
-	return 0, fmt.Errorf("no metric %s", name)
+	return sc.Err()
 }
 
 // reconciles sums the RivvenTopic controller's reconcile counter.
 func (p *provider) reconciles(ctx context.Context) (int64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.metrics, nil)
-	if err != nil {
-		return 0, err
-	}
-	rsp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer rsp.Body.Close()
 	var total int64
-	sc := bufio.NewScanner(rsp.Body)
-	sc.Buffer(make([]byte, 0, 1<<16), 1<<20)
-	for sc.Scan() {
-		l := sc.Text()
+	err := p.scanMetrics(ctx, func(l string) (bool, error) {
 		if !strings.HasPrefix(l, "controller_runtime_reconcile_total{") || !strings.Contains(l, `controller="managed/rivventopic`) {
-			continue
+			return true, nil
 		}
 		v, err := strconv.ParseFloat(l[strings.LastIndexByte(l, ' ')+1:], 64)
 		if err != nil {
-			return 0, fmt.Errorf("metrics line %q: %w", l, err)
+			return false, fmt.Errorf("metrics line %q: %w", l, err)
 		}
 		total += int64(v)
-	}
-	return total, sc.Err()
+		return true, nil
+	})
+	return total, err
 }
 
 // stop terminates the provider and returns its CPU time (getrusage of the
