@@ -6,9 +6,7 @@
 package broker
 
 import (
-	"fmt"
 	"net/netip"
-	"os"
 	"testing"
 
 	clusterv1alpha1 "github.com/rivven/crossplane-rivven/apis/cluster/v1alpha1"
@@ -16,14 +14,7 @@ import (
 	"github.com/rivven/crossplane-rivven/test/rivvenbin"
 )
 
-func TestMain(m *testing.M) {
-	// The pods' network exists only in this process's own namespace.
-	if err := podrun.ReexecInPrivateNetwork(); err != nil {
-		fmt.Fprintln(os.Stderr, "broker tier:", err)
-		os.Exit(1)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { podrun.Main(m, "broker tier") }
 
 var podNetwork = podrun.OnceNetwork("podrun0", netip.MustParsePrefix("10.88.0.0/24"))
 

@@ -4,21 +4,13 @@
 package connect
 
 import (
-	"fmt"
 	"net/netip"
-	"os"
 	"testing"
 
 	"github.com/rivven/crossplane-rivven/test/podrun"
 )
 
-func TestMain(m *testing.M) {
-	if err := podrun.ReexecInPrivateNetwork(); err != nil {
-		fmt.Fprintln(os.Stderr, "connect tier:", err)
-		os.Exit(1)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { podrun.Main(m, "connect tier") }
 
 var podNetwork = podrun.OnceNetwork("podrun1", netip.MustParsePrefix("10.90.0.0/24"))
 

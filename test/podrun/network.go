@@ -205,3 +205,14 @@ func run(args ...string) error {
 func OnceNetwork(bridge string, prefix netip.Prefix) func() (*Network, error) {
 	return sync.OnceValues(func() (*Network, error) { return NewNetwork(bridge, prefix) })
 }
+
+// Main is the TestMain of a tier that runs pods: it moves the test binary
+// into a private network namespace, then runs the tests and exits with their
+// result (m is a *testing.M).
+func Main(m interface{ Run() int }, tier string) {
+	if err := ReexecInPrivateNetwork(); err != nil {
+		fmt.Fprintln(os.Stderr, tier+":", err)
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
