@@ -23,10 +23,10 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/ratelimiter"
 
 	"github.com/rivven/crossplane-rivven/apis"
-	"github.com/rivven/crossplane-rivven/internal/clients/kafka"
-	"github.com/rivven/crossplane-rivven/internal/controller/config"
-	"github.com/rivven/crossplane-rivven/internal/controller/topic"
-	"github.com/rivven/crossplane-rivven/internal/kubecache"
+	"github.com/rivven/crossplane-rivven/provider/internal/clients/kafka"
+	"github.com/rivven/crossplane-rivven/provider/internal/controller/config"
+	"github.com/rivven/crossplane-rivven/provider/internal/controller/topic"
+	"github.com/rivven/crossplane-rivven/provider/internal/kubecache"
 )
 
 type cli struct {

@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"github.com/rivven/crossplane-rivven/apis/topic/v1alpha1"
-	"github.com/rivven/crossplane-rivven/internal/clients/kafka"
+	"github.com/rivven/crossplane-rivven/provider/internal/clients/kafka"
 )
 
 // Desired turns a RivvenTopic spec into the topic the broker should hold,

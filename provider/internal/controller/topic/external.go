@@ -16,7 +16,7 @@ import (
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/rivven/crossplane-rivven/apis/topic/v1alpha1"
-	"github.com/rivven/crossplane-rivven/internal/clients/kafka"
+	"github.com/rivven/crossplane-rivven/provider/internal/clients/kafka"
 )
 
 // UsageTracker records which provider config a resource uses.

@@ -12,7 +12,7 @@ import (
 
 	"github.com/rivven/crossplane-rivven/apis/topic/v1alpha1"
 	pcv1alpha1 "github.com/rivven/crossplane-rivven/apis/v1alpha1"
-	"github.com/rivven/crossplane-rivven/internal/clients/kafka"
+	"github.com/rivven/crossplane-rivven/provider/internal/clients/kafka"
 )
 
 // EffectiveProviderConfigRef is the provider config a topic connects
