@@ -10,6 +10,20 @@ rivven: ## Build rivvend, rivven-connect and the rivven CLI of every supported v
 test-broker: rivven ## Run only the broker tier: composed broker pods on the real rivvend (root: network namespaces).
 	go test $(GO_TEST_FLAGS) -v ./test/broker/
 
+# The Go client's wire-format test vectors, from the real rivven-protocol crate.
+RIVVEN_VECTORS := provider/internal/clients/rivven/protocol/testdata/vectors.json
+
+.PHONY: rivven-vectors
+rivven-vectors: ## Regenerate the Rivven protocol test vectors with the real rivven-protocol crate (cargo, cached).
+	hack/rivven/vectors/generate.sh $(RIVVEN_VECTORS)
+
+.PHONY: verify-vectors
+verify-vectors: ## Fail when the committed Rivven protocol test vectors differ from what the generator produces.
+	@tmp="$$(mktemp -d)"; trap 'rm -rf "$$tmp"' EXIT; \
+		hack/rivven/vectors/generate.sh "$$tmp/vectors.json"; \
+		if ! diff -u $(RIVVEN_VECTORS) "$$tmp/vectors.json" >"$$tmp/diff"; then \
+			head -40 "$$tmp/diff"; echo "$(RIVVEN_VECTORS) is stale: run make rivven-vectors"; exit 1; fi
+
 # The connect tier runs Debian's PostgreSQL server for the CDC pipeline.
 .PHONY: postgres
 postgres: ## Install Debian's PostgreSQL server when it is missing (the connect tier's CDC source).
