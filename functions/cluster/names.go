@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/crossplane/function-sdk-go/resource"
+
+	"github.com/rivven/crossplane-rivven/functions/internal/applabels"
 )
 
 // Composition-resource names: the keys of the desired composed resources.
@@ -42,17 +44,13 @@ const (
 	TerminationGrace = 45
 )
 
-// Label keys and values on every composed object.
+// Labels of the composed objects beyond the shared convention
+// (applabels).
 const (
-	LabelName      = "app.kubernetes.io/name"
-	LabelInstance  = "app.kubernetes.io/instance"
-	LabelComponent = "app.kubernetes.io/component"
-	LabelManagedBy = "app.kubernetes.io/managed-by"
-	LabelService   = "rivven.io/service"
+	LabelService = "rivven.io/service"
 
 	AppName   = "rivven"
 	Component = "broker"
-	ManagedBy = "function-rivven-cluster"
 )
 
 func stsName(name string) string             { return "rivven-" + name }
@@ -82,12 +80,10 @@ func podHost(name, ns string, ordinal int32) string {
 // selectorLabels select the broker pods. A StatefulSet selector is
 // immutable, so these must never change.
 func selectorLabels(name string) map[string]string {
-	return map[string]string{LabelName: AppName, LabelInstance: name, LabelComponent: Component}
+	return map[string]string{applabels.Name: AppName, applabels.Instance: name, applabels.Component: Component}
 }
 
 // commonLabels go on every composed object.
 func commonLabels(name string) map[string]string {
-	l := selectorLabels(name)
-	l[LabelManagedBy] = ManagedBy
-	return l
+	return applabels.Common(selectorLabels(name), Component)
 }

@@ -12,6 +12,7 @@ import (
 
 	clusterv1alpha1 "github.com/rivven/crossplane-rivven/apis/cluster/v1alpha1"
 	commonv1alpha1 "github.com/rivven/crossplane-rivven/apis/common/v1alpha1"
+	"github.com/rivven/crossplane-rivven/functions/internal/applabels"
 	"github.com/rivven/crossplane-rivven/functions/internal/fielderr"
 )
 
@@ -219,7 +220,7 @@ func validate(s clusterv1alpha1.RivvenClusterSpec) error {
 	default:
 		add(fielderr.New("spec.imagePullPolicy", "must be Always, IfNotPresent or Never, got %q", s.ImagePullPolicy))
 	}
-	for _, k := range []string{LabelName, LabelInstance} {
+	for _, k := range []string{applabels.Name, applabels.Instance} {
 		if _, ok := s.PodLabels[k]; ok {
 			add(fielderr.New("spec.podLabels", "must not set %s: the workload selector owns it", k))
 		}

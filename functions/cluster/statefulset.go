@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"fmt"
-	"maps"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -12,8 +11,11 @@ import (
 
 	clusterv1alpha1 "github.com/rivven/crossplane-rivven/apis/cluster/v1alpha1"
 	commonv1alpha1 "github.com/rivven/crossplane-rivven/apis/common/v1alpha1"
+	"github.com/rivven/crossplane-rivven/functions/internal/applabels"
 	"github.com/rivven/crossplane-rivven/functions/internal/confighash"
 	"github.com/rivven/crossplane-rivven/functions/internal/podsecurity"
+	"github.com/rivven/crossplane-rivven/functions/internal/probes"
+	"github.com/rivven/crossplane-rivven/functions/internal/scheduling"
 )
 
 const (
@@ -36,19 +38,8 @@ func statefulSet(name, ns string, s clusterv1alpha1.RivvenClusterSpec, configHas
 		return nil, fmt.Errorf("spec.containerSecurityContext: %w", err)
 	}
 
-	podLabels := map[string]string{}
-	maps.Copy(podLabels, s.PodLabels)
-	// Ours win: the selector depends on them.
-	maps.Copy(podLabels, commonLabels(name))
-
-	podAnnotations := map[string]string{}
-	maps.Copy(podAnnotations, s.PodAnnotations)
-	podAnnotations[confighash.Annotation] = configHash
-
-	affinity := s.Affinity
-	if affinity == nil {
-		affinity = defaultAffinity(name)
-	}
+	podLabels := applabels.Merge(s.PodLabels, commonLabels(name))
+	podAnnotations := applabels.Merge(s.PodAnnotations, map[string]string{confighash.Annotation: configHash})
 	grace := ptr.To[int64](TerminationGrace)
 	if s.TerminationGracePeriodSeconds != nil {
 		grace = s.TerminationGracePeriodSeconds
@@ -123,7 +114,7 @@ func statefulSet(name, ns string, s clusterv1alpha1.RivvenClusterSpec, configHas
 					Containers:                    []corev1.Container{ctr},
 					Volumes:                       volumes,
 					SecurityContext:               podSC,
-					Affinity:                      affinity,
+					Affinity:                      scheduling.Affinity(s.Affinity, selectorLabels(name)),
 					NodeSelector:                  s.NodeSelector,
 					Tolerations:                   s.Tolerations,
 					ImagePullSecrets:              s.ImagePullSecrets,
@@ -181,7 +172,7 @@ func podEnv(name string) []corev1.EnvVar {
 // for their peers or for the one-time bootstrap, and the cluster could never
 // form.
 func livenessProbe(p *commonv1alpha1.ProbeSettings) *corev1.Probe {
-	return probe(p, corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromString(PortNameAPI)}},
+	return probes.Tuned(p, corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromString(PortNameAPI)}},
 		corev1.Probe{InitialDelaySeconds: 10, PeriodSeconds: 10, TimeoutSeconds: 5, FailureThreshold: 6})
 }
 
@@ -194,46 +185,6 @@ func readinessProbe(p *commonv1alpha1.ProbeSettings, tls bool) *corev1.Probe {
 	if tls {
 		scheme = corev1.URISchemeHTTPS
 	}
-	return probe(p, corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: HealthPath, Port: intstr.FromString(PortNameAPI), Scheme: scheme}},
+	return probes.Tuned(p, corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: HealthPath, Port: intstr.FromString(PortNameAPI), Scheme: scheme}},
 		corev1.Probe{InitialDelaySeconds: 5, PeriodSeconds: 10, TimeoutSeconds: 5, FailureThreshold: 3})
-}
-
-// probe applies the user's timing to a probe whose endpoint only the function
-// knows; nil when the user disabled it.
-func probe(p *commonv1alpha1.ProbeSettings, h corev1.ProbeHandler, def corev1.Probe) *corev1.Probe {
-	out := def
-	out.ProbeHandler = h
-	if p == nil {
-		return &out
-	}
-	if p.Enabled != nil && !*p.Enabled {
-		return nil
-	}
-	if p.InitialDelaySeconds != nil {
-		out.InitialDelaySeconds = *p.InitialDelaySeconds
-	}
-	if p.PeriodSeconds != nil {
-		out.PeriodSeconds = *p.PeriodSeconds
-	}
-	if p.TimeoutSeconds != nil {
-		out.TimeoutSeconds = *p.TimeoutSeconds
-	}
-	if p.FailureThreshold != nil {
-		out.FailureThreshold = *p.FailureThreshold
-	}
-	return &out
-}
-
-// defaultAffinity prefers one broker per node, so a node failure takes out at
-// most one replica, without making pods unschedulable on small clusters.
-func defaultAffinity(name string) *corev1.Affinity {
-	return &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
-		PreferredDuringSchedulingIgnoredDuringExecution: []corev1.WeightedPodAffinityTerm{{
-			Weight: 100,
-			PodAffinityTerm: corev1.PodAffinityTerm{
-				LabelSelector: &metav1.LabelSelector{MatchLabels: selectorLabels(name)},
-				TopologyKey:   corev1.LabelHostname,
-			},
-		}},
-	}}
 }

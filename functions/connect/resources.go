@@ -12,8 +12,12 @@ import (
 	commonv1alpha1 "github.com/rivven/crossplane-rivven/apis/common/v1alpha1"
 	"github.com/rivven/crossplane-rivven/apis/connect/v1alpha1"
 	"github.com/rivven/crossplane-rivven/functions/connect/pipeline"
+	"github.com/rivven/crossplane-rivven/functions/internal/applabels"
 	"github.com/rivven/crossplane-rivven/functions/internal/confighash"
 	"github.com/rivven/crossplane-rivven/functions/internal/podsecurity"
+	"github.com/rivven/crossplane-rivven/functions/internal/probes"
+	"github.com/rivven/crossplane-rivven/functions/internal/scheduling"
+	"github.com/rivven/crossplane-rivven/functions/internal/servicemonitor"
 )
 
 // Names of the composed resources, as Crossplane tracks them.
@@ -60,30 +64,22 @@ func WorkloadName(xr string) string { return "rivven-connect-" + xr }
 // ConfigMapName is the name of the pipeline ConfigMap.
 func ConfigMapName(xr string) string { return WorkloadName(xr) + "-config" }
 
+// selectorLabels select the worker pods. A Deployment selector is
+// immutable, so these must never change.
 func selectorLabels(xr string) map[string]string {
 	return map[string]string{
-		"app.kubernetes.io/name":     "rivven-connect",
-		"app.kubernetes.io/instance": xr,
+		applabels.Name:     "rivven-connect",
+		applabels.Instance: xr,
 	}
 }
 
+// commonLabels go on every composed object.
 func commonLabels(xr string) map[string]string {
-	l := selectorLabels(xr)
-	l["app.kubernetes.io/component"] = "connect"
-	l["app.kubernetes.io/part-of"] = "rivven"
-	l["app.kubernetes.io/managed-by"] = "crossplane"
-	return l
+	return applabels.Common(selectorLabels(xr), "connect")
 }
 
 func probesEnabled(t *commonv1alpha1.PodTemplate) (live, ready bool) {
-	live, ready = true, true
-	if p := t.LivenessProbe; p != nil && p.Enabled != nil {
-		live = *p.Enabled
-	}
-	if p := t.ReadinessProbe; p != nil && p.Enabled != nil {
-		ready = *p.Enabled
-	}
-	return live, ready
+	return probes.Enabled(t.LivenessProbe), probes.Enabled(t.ReadinessProbe)
 }
 
 // buildObjects composes every object from the rendered pipeline.
@@ -177,32 +173,11 @@ func envAndVolumes(p params) ([]corev1.EnvVar, []corev1.EnvFromSource, []corev1.
 	return env, envFrom, vols, mounts
 }
 
-func probe(port string, s *commonv1alpha1.ProbeSettings, initialDelay int32) *corev1.Probe {
-	pr := &corev1.Probe{
-		ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{
-			Path: livePath, Port: intstr.FromString(port),
-		}},
-		InitialDelaySeconds: initialDelay,
-		PeriodSeconds:       10,
-		TimeoutSeconds:      5,
-		FailureThreshold:    3,
-	}
-	if s == nil {
-		return pr
-	}
-	if s.InitialDelaySeconds != nil {
-		pr.InitialDelaySeconds = *s.InitialDelaySeconds
-	}
-	if s.PeriodSeconds != nil {
-		pr.PeriodSeconds = *s.PeriodSeconds
-	}
-	if s.TimeoutSeconds != nil {
-		pr.TimeoutSeconds = *s.TimeoutSeconds
-	}
-	if s.FailureThreshold != nil {
-		pr.FailureThreshold = *s.FailureThreshold
-	}
-	return pr
+// liveProbe is an HTTP GET of /live on the health port, with the timing
+// of the user's settings over the given initial delay.
+func liveProbe(s *commonv1alpha1.ProbeSettings, initialDelay int32) *corev1.Probe {
+	return probes.Tuned(s, corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: livePath, Port: intstr.FromString(portNameHealth)}},
+		corev1.Probe{InitialDelaySeconds: initialDelay, PeriodSeconds: 10, TimeoutSeconds: 5, FailureThreshold: 3})
 }
 
 func deployment(p params, hash string) (*appsv1.Deployment, error) {
@@ -243,13 +218,8 @@ func deployment(p params, hash string) (*appsv1.Deployment, error) {
 	// /health and /ready answer 503 at rivven-connect HEAD whatever the
 	// pipeline does (FACTS §1.4); /live is the only endpoint that tells a
 	// serving process apart from a dead one.
-	live, ready := probesEnabled(&spec.PodTemplate)
-	if live {
-		main.LivenessProbe = probe(portNameHealth, spec.LivenessProbe, 10)
-	}
-	if ready {
-		main.ReadinessProbe = probe(portNameHealth, spec.ReadinessProbe, 5)
-	}
+	main.LivenessProbe = liveProbe(spec.LivenessProbe, 10)
+	main.ReadinessProbe = liveProbe(spec.ReadinessProbe, 5)
 	validate := corev1.Container{
 		Name:            "validate",
 		Image:           img,
@@ -264,31 +234,8 @@ func deployment(p params, hash string) (*appsv1.Deployment, error) {
 		validate.Resources = *spec.Resources
 	}
 
-	podLabels := map[string]string{}
-	for k, v := range spec.PodLabels {
-		podLabels[k] = v
-	}
-	for k, v := range commonLabels(p.name) {
-		podLabels[k] = v
-	}
-	podAnn := map[string]string{}
-	for k, v := range spec.PodAnnotations {
-		podAnn[k] = v
-	}
-	podAnn[confighash.Annotation] = hash
-
-	affinity := spec.Affinity
-	if affinity == nil {
-		affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
-			PreferredDuringSchedulingIgnoredDuringExecution: []corev1.WeightedPodAffinityTerm{{
-				Weight: 100,
-				PodAffinityTerm: corev1.PodAffinityTerm{
-					TopologyKey:   "kubernetes.io/hostname",
-					LabelSelector: &metav1.LabelSelector{MatchLabels: selectorLabels(p.name)},
-				},
-			}},
-		}}
-	}
+	podLabels := applabels.Merge(spec.PodLabels, commonLabels(p.name))
+	podAnn := applabels.Merge(spec.PodAnnotations, map[string]string{confighash.Annotation: hash})
 	replicas := int32(1)
 	if spec.Replicas != nil {
 		replicas = *spec.Replicas
@@ -321,7 +268,7 @@ func deployment(p params, hash string) (*appsv1.Deployment, error) {
 					ImagePullSecrets:              slices.Clone(spec.ImagePullSecrets),
 					NodeSelector:                  spec.NodeSelector,
 					Tolerations:                   spec.Tolerations,
-					Affinity:                      affinity,
+					Affinity:                      scheduling.Affinity(spec.Affinity, selectorLabels(p.name)),
 					TopologySpreadConstraints:     spec.TopologySpreadConstraints,
 					PriorityClassName:             spec.PriorityClassName,
 					TerminationGracePeriodSeconds: spec.TerminationGracePeriodSeconds,
@@ -354,40 +301,9 @@ func service(p params) *corev1.Service {
 	}
 }
 
-// serviceMonitor is built unstructured: the Prometheus Operator's Go types
-// are not worth a dependency for one small object.
+// serviceMonitor scrapes rivven-connect's /metrics on the metrics port of
+// the Service.
 func serviceMonitor(p params, sm *commonv1alpha1.ServiceMonitorSpec) map[string]any {
-	labels := map[string]any{}
-	for k, v := range sm.Labels {
-		labels[k] = v
-	}
-	for k, v := range commonLabels(p.name) {
-		labels[k] = v
-	}
-	sel := map[string]any{}
-	for k, v := range commonLabels(p.name) {
-		sel[k] = v
-	}
-	ep := map[string]any{"port": portNameMetrics, "path": "/metrics"}
-	interval := sm.Interval
-	if interval == "" {
-		interval = "30s"
-	}
-	ep["interval"] = interval
-	if sm.ScrapeTimeout != "" {
-		ep["scrapeTimeout"] = sm.ScrapeTimeout
-	}
-	return map[string]any{
-		"apiVersion": "monitoring.coreos.com/v1",
-		"kind":       "ServiceMonitor",
-		"metadata": map[string]any{
-			"name":      WorkloadName(p.name),
-			"namespace": p.namespace,
-			"labels":    labels,
-		},
-		"spec": map[string]any{
-			"selector":  map[string]any{"matchLabels": sel},
-			"endpoints": []any{ep},
-		},
-	}
+	return servicemonitor.Object(WorkloadName(p.name), p.namespace, commonLabels(p.name), commonLabels(p.name), sm,
+		servicemonitor.Endpoint{Port: portNameMetrics, Path: "/metrics"})
 }
