@@ -15,10 +15,11 @@
 //     modes; a path inside a mount that appears in the environment or the
 //     arguments is mapped to the directory behind that mount;
 //   - the process runs as the pod's user and group with no new privileges;
-//   - readiness and liveness probes run against the process with the
-//     composed timing; a failed liveness probe or an exit restarts the
-//     container with the kubelet's back-off, and the status records the
-//     restart count and the last termination.
+//   - readiness and liveness probes run with the composed timing: HTTP and
+//     TCP against the pod's address, exec inside the container; a failed
+//     liveness probe or an exit restarts the container with the kubelet's
+//     back-off, and the status records the restart count and the last
+//     termination.
 //
 // The image of a container is mapped to a binary by an ImageResolver: the
 // images carry only the binary (their entrypoint), so the binary is the

@@ -290,7 +290,7 @@ func (p *Pod) probeLoop(ctx context.Context, c *containerState, probe *corev1.Pr
 	t := time.NewTicker(time.Duration(pr.probe.PeriodSeconds) * time.Second)
 	defer t.Stop()
 	for {
-		ok := pr.observe(Probe(ctx, pr.probe, c.spec, p.sb.IP))
+		ok := pr.observe(p.runProbe(ctx, pr.probe, c))
 		if ctx.Err() != nil {
 			return
 		}

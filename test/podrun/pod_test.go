@@ -32,6 +32,15 @@ func TestMain(m *testing.M) {
 }
 
 func serve() {
+	if len(os.Args) > 1 && os.Args[1] == "check" {
+		// An exec probe: ready while the volume holds "ready" and the
+		// probe runs as the pod's user.
+		if _, err := os.Stat(filepath.Join(os.Getenv("DATA"), "ready")); err != nil || os.Getuid() != 65532 {
+			fmt.Println("not ready:", err, "uid", os.Getuid())
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if os.Getenv("EXIT_AT_ONCE") != "" {
 		fmt.Println("exiting with code 3")
 		os.Exit(3)
@@ -52,22 +61,7 @@ func serve() {
 // recorded, Ready lost while it is down; and a container that exits at once
 // crash-loops with its exit code.
 func TestPodLifecycle(t *testing.T) {
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The pod's user must be able to execute the image.
-	img := filepath.Join(t.TempDir(), "server")
-	b, err := os.ReadFile(self)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(img, b, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := traversable(filepath.Dir(img)); err != nil {
-		t.Fatal(err)
-	}
+	img := testImage(t)
 	n, err := NewNetwork("podrunt0", netip.MustParsePrefix("10.89.0.0/24"))
 	if err != nil {
 		t.Fatal(err)
@@ -168,4 +162,78 @@ func TestPodLifecycle(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("no ImagePullBackOff: %+v", pull.Status().ContainerStatuses)
 	}
+}
+
+// TestExecProbe: an exec readiness probe runs its command inside the
+// container (the pod's user, env and volumes, command[0] standing for the
+// image's binary), and Ready follows its exit code both ways.
+func TestExecProbe(t *testing.T) {
+	img := testImage(t)
+	n, err := NewNetwork("podrunt1", netip.MustParsePrefix("10.89.1.0/24"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := corev1.PodSpec{
+		Containers: []corev1.Container{{
+			Name: "server", Image: "test/server:1",
+			Env:          []corev1.EnvVar{{Name: "PODRUN_TEST_SERVE", Value: "1"}, {Name: "PORT", Value: "8080"}, {Name: "DATA", Value: "/data"}},
+			VolumeMounts: []corev1.VolumeMount{{Name: "data", MountPath: "/data"}},
+			ReadinessProbe: &corev1.Probe{
+				ProbeHandler:  corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"/app", "check"}}},
+				PeriodSeconds: 1, FailureThreshold: 1, TimeoutSeconds: 5,
+			},
+		}},
+		SecurityContext: &corev1.PodSecurityContext{RunAsUser: ptr[int64](65532), RunAsGroup: ptr[int64](65532)},
+	}
+	dir := t.TempDir()
+	pod, err := Start(n, Config{Name: "e-0", Namespace: "ns", Spec: spec, Dir: dir, BackOff: 500 * time.Millisecond,
+		Resolve: func(string) (string, error) { return img, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pod.Stop)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := WaitFor(ctx, func() bool { cs := pod.Status().ContainerStatuses; return len(cs) > 0 && cs[0].State.Running != nil }); err != nil {
+		t.Fatalf("never running: %+v", pod.Status())
+	}
+	// Three probe periods without the file: never ready.
+	time.Sleep(3 * time.Second)
+	if pod.Ready() {
+		t.Fatal("ready although the exec probe's command fails")
+	}
+	ready := filepath.Join(dir, "volumes", "data", "ready")
+	if err := os.WriteFile(ready, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := WaitFor(ctx, pod.Ready); err != nil {
+		t.Fatalf("not ready although the exec probe's command succeeds: %+v", pod.Status())
+	}
+	if err := os.Remove(ready); err != nil {
+		t.Fatal(err)
+	}
+	if err := WaitFor(ctx, func() bool { return !pod.Ready() }); err != nil {
+		t.Fatal("still ready after the exec probe's command failed again")
+	}
+}
+
+// testImage is a copy of the test binary the pod's user can execute.
+func testImage(t *testing.T) string {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := filepath.Join(t.TempDir(), "server")
+	b, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(img, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := traversable(filepath.Dir(img)); err != nil {
+		t.Fatal(err)
+	}
+	return img
 }

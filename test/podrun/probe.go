@@ -14,9 +14,11 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
-// Probe runs one probe of container c against the pod at ip, as the
-// kubelet does: HTTP(S) GET succeeds on a status in [200, 400) (certificates
-// are not verified, redirects not followed), TCP on an accepted connection.
+// Probe runs one network probe of container c against the pod at ip, as
+// the kubelet does: HTTP(S) GET succeeds on a status in [200, 400)
+// (certificates are not verified, redirects not followed), TCP on an
+// accepted connection. Exec probes run inside the container instead
+// (Pod.execProbe).
 func Probe(ctx context.Context, p *corev1.Probe, c corev1.Container, ip netip.Addr) error {
 	timeout := time.Duration(max(p.TimeoutSeconds, 1)) * time.Second
 	ctx, cancel := context.WithTimeout(ctx, timeout)
@@ -63,7 +65,7 @@ func Probe(ctx context.Context, p *corev1.Probe, c corev1.Container, ip netip.Ad
 		}
 		return conn.Close()
 	}
-	return fmt.Errorf("unsupported probe handler (exec and grpc are not used by our pods)")
+	return fmt.Errorf("unsupported probe handler (grpc is not used by our pods)")
 }
 
 // ResolvePort turns a port (a number or a container port's name, as probes
