@@ -175,8 +175,8 @@ func (c *Conn) roundTrip(ctx context.Context, r Request) (Response, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if err := c.usable(ctx); err != nil {
-		return nil, fmt.Errorf("rivven: %s not sent: %w", RequestName(r), err)
+	if err := c.usable(ctx, RequestName(r)); err != nil {
+		return nil, err
 	}
 	defer c.arm(ctx)()
 	corr := c.nextCorr()
@@ -210,8 +210,8 @@ func (c *Conn) Pipeline(ctx context.Context, rs []Request) ([]Response, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if err := c.usable(ctx); err != nil {
-		return nil, fmt.Errorf("rivven: pipeline not sent: %w", err)
+	if err := c.usable(ctx, "pipeline"); err != nil {
+		return nil, err
 	}
 	if len(rs) == 0 {
 		return nil, nil
@@ -255,10 +255,7 @@ func (c *Conn) Pipeline(ctx context.Context, rs []Request) ([]Response, error) {
 		c.broken = nil
 		err = c.fail(werr)
 	}
-	if err != nil {
-		return out, err
-	}
-	return out, nil
+	return out, err
 }
 
 // pipeline is the state Pipeline shares with its writer goroutine.
@@ -343,15 +340,19 @@ func (c *Conn) nextCorr() uint32 {
 	return c.corr
 }
 
-// usable reports why no request may be sent now. Callers hold c.mu.
-func (c *Conn) usable(ctx context.Context) error {
+// usable reports why what may not be sent now: the failure that ended the
+// connection, Close, or a context already done. Callers hold c.mu.
+func (c *Conn) usable(ctx context.Context, what string) error {
 	switch {
 	case c.broken != nil:
 		return c.broken
 	case c.closed.Load():
 		return ErrClosed
 	}
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("rivven: %s not sent: %w", what, err)
+	}
+	return nil
 }
 
 // arm sets the socket deadline for one call: the context's deadline, or
