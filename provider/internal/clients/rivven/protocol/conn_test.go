@@ -4,12 +4,19 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/hmac"
 	"crypto/pbkdf2"
+	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"math/big"
 	"net"
 	"strings"
 	"sync"
@@ -36,9 +43,18 @@ type peer struct {
 
 func startFake(t *testing.T, serve func(p *peer)) *fakeBroker {
 	t.Helper()
+	return startFakeOn(t, nil, serve)
+}
+
+// startFakeOn serves TLS when cfg is set.
+func startFakeOn(t *testing.T, cfg *tls.Config, serve func(p *peer)) *fakeBroker {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if cfg != nil {
+		ln = tls.NewListener(ln, cfg)
 	}
 	var wg sync.WaitGroup
 	t.Cleanup(func() { _ = ln.Close(); wg.Wait() })
@@ -88,6 +104,9 @@ func (p *peer) reply(corr uint32, r Response) {
 // handshake answers the Handshake every Dial starts with.
 func (p *peer) handshake(r Response) {
 	corr, req := p.read()
+	if req == nil {
+		return // the client hung up, e.g. after a failed TLS handshake
+	}
 	if _, ok := req.(*Handshake); !ok {
 		p.t.Errorf("fake broker: first request is %T, want *Handshake", req)
 		return
@@ -617,5 +636,47 @@ func TestSCRAMLoginRefusedWithError(t *testing.T) {
 	}
 	if bytes.Contains([]byte(err.Error()), []byte("p4ss")) {
 		t.Errorf("the error shows the password: %v", err)
+	}
+}
+
+// TestDialTLS: with DialOptions.TLS the Conn speaks the same frames inside
+// TLS, verifying the broker against the given roots and, when ServerName is
+// empty, the host of the address.
+func TestDialTLS(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "rivven test broker"},
+		IPAddresses:           []net.IP{net.ParseIP("127.0.0.1")},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(cert)
+	server := &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+	b := startFakeOn(t, server, func(p *peer) { p.handshake(okHandshake); p.echo() })
+
+	c := dial(t, b.addr, DialOptions{TLS: &tls.Config{RootCAs: roots}})
+	if _, err := c.Do(context.Background(), Ping{}); err != nil {
+		t.Errorf("Ping over TLS: %v", err)
+	}
+	if _, err := Dial(context.Background(), b.addr, DialOptions{TLS: &tls.Config{}, Timeout: 5 * time.Second}); err == nil ||
+		!strings.Contains(err.Error(), "TLS handshake") {
+		t.Errorf("Dial with untrusted certificate: %v, want a TLS handshake error", err)
 	}
 }
