@@ -6,7 +6,8 @@
 // format a release broker serves), a big-endian u32 correlation id and a
 // postcard-encoded Request or Response enum. postcard.go holds the primitive
 // encoder and decoder, requests.go and responses.go the two enums, frame.go
-// the framing and conn.go a connection that pairs requests with replies.
+// the framing, conn.go a connection that pairs requests with replies and
+// auth.go its SCRAM-SHA-256 login.
 //
 // The byte layout is not taken on trust from Rivven's source: the tests hold
 // the codec against testdata/vectors.json, which hack/rivven/vectors writes
