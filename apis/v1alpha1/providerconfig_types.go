@@ -6,7 +6,7 @@ import (
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 )
 
-// SASLMechanism is a SASL mechanism the Kafka admin client authenticates with.
+// SASLMechanism is a SASL mechanism the admin client authenticates with.
 // +kubebuilder:validation:Enum=PLAIN;SCRAM-SHA-256;SCRAM-SHA-512
 type SASLMechanism string
 
@@ -15,6 +15,20 @@ const (
 	SASLMechanismPlain       SASLMechanism = "PLAIN"
 	SASLMechanismSCRAMSHA256 SASLMechanism = "SCRAM-SHA-256"
 	SASLMechanismSCRAMSHA512 SASLMechanism = "SCRAM-SHA-512"
+)
+
+// Protocol is the wire protocol provider-rivven speaks to a cluster's brokers.
+// +kubebuilder:validation:Enum=Rivven;Kafka
+type Protocol string
+
+// Protocols.
+const (
+	// ProtocolRivven is rivvend's own client protocol on its client port
+	// (9092): the protocol of every RivvenCluster.
+	ProtocolRivven Protocol = "Rivven"
+	// ProtocolKafka is the Kafka admin API, for Kafka-compatible brokers
+	// outside the control plane (hybrid and migration setups).
+	ProtocolKafka Protocol = "Kafka"
 )
 
 // SecretKeySelector selects one key of a Secret. A namespaced ProviderConfig
@@ -83,9 +97,17 @@ type SASLConfig struct {
 	PasswordSecretRef SecretKeySelector `json:"passwordSecretRef"`
 }
 
-// ProviderConfigSpec says how provider-rivven reaches a cluster's Kafka admin
-// API.
+// ProviderConfigSpec says how provider-rivven reaches a cluster's brokers.
+// +kubebuilder:validation:XValidation:rule="(has(self.protocol) ? self.protocol : 'Rivven') != 'Rivven' || !has(self.sasl) || self.sasl.mechanism == 'SCRAM-SHA-256'",fieldPath=".sasl.mechanism",message="spec.sasl.mechanism: on the Rivven protocol the provider logs in with SCRAM-SHA-256 only (rivvend 0.0.22 refuses PLAIN without TLS, which its release builds do not serve, and has no SCRAM-SHA-512)"
+// +kubebuilder:validation:XValidation:rule="(has(self.protocol) ? self.protocol : 'Rivven') != 'Rivven' || !has(self.tls) || !has(self.tls.clientCertSecretRef)",fieldPath=".tls.clientCertSecretRef",message="spec.tls.clientCertSecretRef: client certificates are sent on the Kafka protocol only; rivvend authenticates clients with SCRAM-SHA-256 (spec.sasl)"
 type ProviderConfigSpec struct {
+	// Protocol is the wire protocol of the brokers' client port: Rivven
+	// (rivvend's own protocol, the default, as every RivvenCluster serves
+	// it) or Kafka (the Kafka admin API of a Kafka-compatible broker).
+	// +kubebuilder:default=Rivven
+	// +optional
+	Protocol Protocol `json:"protocol,omitempty"`
+
 	// BootstrapServers are the host:port addresses of the brokers.
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:items:Pattern=`^[^\s:]+:[0-9]{1,5}$`
@@ -112,6 +134,7 @@ type ProviderConfigStatus struct {
 // cluster. function-rivven-cluster composes one per RivvenCluster, named like
 // the cluster; write one by hand for brokers outside the control plane.
 // +kubebuilder:printcolumn:name="AGE",type="date",JSONPath=".metadata.creationTimestamp"
+// +kubebuilder:printcolumn:name="PROTOCOL",type="string",JSONPath=".spec.protocol"
 // +kubebuilder:printcolumn:name="BOOTSTRAP",type="string",JSONPath=".spec.bootstrapServers[0]"
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:scope=Namespaced,categories={crossplane,provider,rivven}
@@ -140,6 +163,7 @@ type ProviderConfigList struct {
 // A ClusterProviderConfig tells provider-rivven how to reach a cluster's
 // brokers from any namespace.
 // +kubebuilder:printcolumn:name="AGE",type="date",JSONPath=".metadata.creationTimestamp"
+// +kubebuilder:printcolumn:name="PROTOCOL",type="string",JSONPath=".spec.protocol"
 // +kubebuilder:printcolumn:name="BOOTSTRAP",type="string",JSONPath=".spec.bootstrapServers[0]"
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:scope=Cluster,categories={crossplane,provider,rivven}

@@ -145,6 +145,10 @@ func TestMinimalDefaults(t *testing.T) {
 	if got := get(t, desired(t, rsp, "providerconfig"), "spec", "bootstrapServers"); !cmp.Equal(got, []any{"rivven-c.ns.svc:9092"}) {
 		t.Errorf("ProviderConfig bootstrapServers = %v", got)
 	}
+	// rivvend's client port speaks Rivven's own protocol, not Kafka's.
+	if got := get(t, desired(t, rsp, "providerconfig"), "spec", "protocol"); got != "Rivven" {
+		t.Errorf("ProviderConfig protocol = %v, want Rivven", got)
+	}
 	if got := get(t, brokerContainer(t, sts), "readinessProbe", "httpGet", "scheme"); got != "HTTP" {
 		t.Errorf("readiness scheme = %v, want HTTP without TLS", got)
 	}

@@ -1,18 +1,20 @@
 package apiserver
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	"github.com/go-logr/logr"
 	"github.com/google/go-cmp/cmp"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
@@ -21,80 +23,85 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
-	ctrl "sigs.k8s.io/controller-runtime"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/log/zap"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
-	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
-	"github.com/crossplane/crossplane-runtime/v2/pkg/feature"
-	"github.com/crossplane/crossplane-runtime/v2/pkg/logging"
-	"github.com/crossplane/crossplane-runtime/v2/pkg/ratelimiter"
-
-	"github.com/rivven/crossplane-rivven/apis"
-	"github.com/rivven/crossplane-rivven/provider/internal/clients/kafka"
-	"github.com/rivven/crossplane-rivven/provider/internal/controller/config"
-	"github.com/rivven/crossplane-rivven/provider/internal/controller/topic"
-	"github.com/rivven/crossplane-rivven/provider/internal/kubecache"
 )
 
 // providerPoll is the provider's drift-check interval in this test: short, so
 // that reverting an out-of-band change is observed within seconds.
 const providerPoll = time.Second
 
-// startProvider runs provider-rivven's controllers in process against the test
-// API server until the test ends.
+// startProvider builds provider-rivven's binary and runs it, as a package
+// installation would, against the test API server until the test ends. It
+// logs to the test's output when the test fails (or always with
+// APISERVER_TEST_VERBOSE).
 func startProvider(t *testing.T) {
 	t.Helper()
-	s := runtime.NewScheme()
-	if err := clientgoscheme.AddToScheme(s); err != nil {
-		t.Fatal(err)
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "provider")
+	build := exec.Command("go", "build", "-o", bin, "./provider/cmd/provider")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./provider/cmd/provider: %v\n%s", err, out)
 	}
-	if err := apis.AddToProviderScheme(s); err != nil {
-		t.Fatal(err)
-	}
-	log := logr.Discard()
-	if os.Getenv("APISERVER_TEST_VERBOSE") != "" {
-		log = zap.New(zap.UseDevMode(true))
-	}
-	ctrl.SetLogger(log)
-	mgr, err := ctrl.NewManager(rest.CopyConfig(cfg), ctrl.Options{
-		Scheme:                 s,
-		Metrics:                metricsserver.Options{BindAddress: "0"},
-		HealthProbeBindAddress: "0",
-		LeaderElection:         false,
-		Cache:                  kubecache.Options(""),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := controller.Options{
-		Logger:                  logging.NewLogrLogger(log),
-		MaxConcurrentReconciles: 5,
-		PollInterval:            providerPoll,
-		GlobalRateLimiter:       ratelimiter.NewGlobal(50),
-		Features:                &feature.Flags{},
-	}
-	pool := kafka.NewPool(providerPoll / 2)
-	t.Cleanup(pool.Close)
-	if err := config.Setup(mgr, o); err != nil {
-		t.Fatal(err)
-	}
-	if err := topic.Setup(mgr, o, pool); err != nil {
+	kubeconfig := filepath.Join(dir, "kubeconfig")
+	if err := writeKubeconfig(kubeconfig, cfg); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, bin,
+		"--poll", providerPoll.String(), "--max-reconcile-rate", "50", "--max-concurrent-reconciles", "5",
+		"--no-leader-election", "--metrics-addr", "0", "--health-addr", "0", "--debug")
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
+	var out syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if os.Getenv("APISERVER_TEST_VERBOSE") != "" {
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan error, 1)
-	go func() { done <- mgr.Start(ctx) }()
+	go func() { done <- cmd.Wait() }()
 	t.Cleanup(func() {
 		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("provider manager: %v", err)
+		<-done
+		if t.Failed() {
+			t.Logf("provider log:\n%s", out.String())
 		}
 	})
+}
+
+// writeKubeconfig writes the test's admin access as a kubeconfig file.
+func writeKubeconfig(path string, c *rest.Config) error {
+	kc := clientcmdapi.NewConfig()
+	kc.Clusters["test"] = &clientcmdapi.Cluster{Server: c.Host, CertificateAuthorityData: c.CAData}
+	kc.AuthInfos["test"] = &clientcmdapi.AuthInfo{ClientCertificateData: c.CertData, ClientKeyData: c.KeyData, Token: c.BearerToken}
+	kc.Contexts["test"] = &clientcmdapi.Context{Cluster: "test", AuthInfo: "test"}
+	kc.CurrentContext = "test"
+	return clientcmd.WriteToFile(*kc, path)
+}
+
+// syncBuffer collects a process's output for the test log.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // eventually retries f until it succeeds or the timeout passes, then fails
@@ -199,7 +206,7 @@ func TestProviderReconcilesTopics(t *testing.T) {
 	pc := &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": "rivven.io/v1alpha1", "kind": "ProviderConfig",
 		"metadata": map[string]any{"name": "production", "namespace": ns},
-		"spec":     map[string]any{"bootstrapServers": toAny(kc.ListenAddrs())},
+		"spec":     map[string]any{"protocol": "Kafka", "bootstrapServers": toAny(kc.ListenAddrs())},
 	}}
 	if _, err := apply(ctx, pc); err != nil {
 		t.Fatalf("ProviderConfig: %v", err)
@@ -293,8 +300,8 @@ func TestProviderReconcilesTopics(t *testing.T) {
 	// would no longer own (and so no longer be able to remove) its fields.
 	t.Run("field ownership survives the provider's writes", func(t *testing.T) {
 		got := getTopic(ctx, t, ns, name)
-		if f := got.GetFinalizers(); len(f) != 1 || f[0] != topic.Finalizer {
-			t.Errorf("finalizers %v, want [%s]", f, topic.Finalizer)
+		if f := got.GetFinalizers(); len(f) != 1 || f[0] != topicFinalizer {
+			t.Errorf("finalizers %v, want [%s]", f, topicFinalizer)
 		}
 		managers := map[string]bool{}
 		for _, e := range got.GetManagedFields() {
@@ -493,3 +500,8 @@ func toAnyMap(m map[string]string) map[string]any {
 	}
 	return out
 }
+
+// topicFinalizer is the finalizer provider-rivven puts on a RivvenTopic
+// (provider/internal/controller/topic.Finalizer): a contract with every
+// stored object, so it is spelled out here rather than imported.
+const topicFinalizer = "rivven.io/kafka-topic"

@@ -27,12 +27,18 @@ type ClusterReference struct {
 // +kubebuilder:validation:Enum=delete;compact;"delete,compact";"compact,delete"
 type CleanupPolicy string
 
-// CompressionType is the Kafka compression.type of a topic.
-// +kubebuilder:validation:Enum=uncompressed;zstd;lz4;snappy;gzip;producer
+// CompressionType is the compression.type of a topic. rivvend calls no
+// compression "none", Kafka "uncompressed"; the provider refuses the other
+// broker's spelling before sending anything.
+// +kubebuilder:validation:Enum=none;uncompressed;zstd;lz4;snappy;gzip;producer
 type CompressionType string
 
-// TopicConfig holds topic-level Kafka configuration. Every key left unset
-// keeps (or returns to) the broker default.
+// TopicConfig holds topic-level configuration. Every key left unset keeps
+// (or returns to) the broker default. The provider checks keys and values
+// against what the cluster's broker accepts before sending anything: on
+// Rivven, the eight keys rivvend knows (held in the broker's memory and set
+// again by the provider after a broker restart); on Kafka, the Kafka topic
+// configuration reference.
 // +kubebuilder:validation:XValidation:rule="!has(self.additionalConfig) || ['retention.ms','retention.bytes','cleanup.policy','compression.type','min.insync.replicas','segment.bytes','max.message.bytes'].all(k, !(k in self.additionalConfig))",message="spec.config.additionalConfig must not set retention.ms, retention.bytes, cleanup.policy, compression.type, min.insync.replicas, segment.bytes or max.message.bytes: use the typed fields of spec.config"
 type TopicConfig struct {
 	// RetentionMs is retention.ms: how long records are kept, -1 for ever.
@@ -70,10 +76,10 @@ type TopicConfig struct {
 	// +optional
 	MaxMessageBytes *int32 `json:"maxMessageBytes,omitempty"`
 
-	// AdditionalConfig sets any other Kafka topic configuration key, for
-	// example "delete.retention.ms". Keys and values are checked by the
-	// provider against the Kafka topic configuration reference before
-	// anything is sent to the broker.
+	// AdditionalConfig sets any other topic configuration key, for example
+	// "segment.ms" (Rivven) or "delete.retention.ms" (Kafka). Keys and
+	// values are checked by the provider against what the cluster's broker
+	// accepts before anything is sent to it.
 	// +kubebuilder:validation:MaxProperties=64
 	// +optional
 	AdditionalConfig map[string]string `json:"additionalConfig,omitempty"`
@@ -150,7 +156,9 @@ type RivvenTopicParameters struct {
 	Partitions int32 `json:"partitions,omitempty"`
 
 	// ReplicationFactor is the number of replicas of each partition. It is
-	// immutable.
+	// immutable. rivvend 0.0.22 has no per-topic replication factor and keeps
+	// one copy of each partition of a topic created through its protocol:
+	// the ReplicationFactorApplied condition says when it differs.
 	// +kubebuilder:default=1
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=32767
@@ -162,8 +170,11 @@ type RivvenTopicParameters struct {
 	// +optional
 	Config *TopicConfig `json:"config,omitempty"`
 
-	// ACLs on this topic. The provider makes the topic's literal ACLs match
-	// this list exactly: entries added out of band are removed.
+	// ACLs on this topic. On a Kafka-compatible broker the provider makes
+	// the topic's literal ACLs match this list exactly: entries added out of
+	// band are removed. rivvend 0.0.22 has no ACL API: on a RivvenCluster the
+	// list is kept as desired state and the ACLsApplied condition says it is
+	// not applied.
 	// +kubebuilder:validation:MaxItems=100
 	// +kubebuilder:validation:XValidation:rule="self.all(a, self.exists_one(b, b.principal.substring(5) == a.principal.substring(5) && b.host == a.host && b.permissionType == a.permissionType))",message="spec.acls has duplicate entries: list each principal, host and permissionType once and put all its operations in that entry"
 	// +listType=atomic

@@ -1,6 +1,7 @@
 // Command provider runs provider-rivven: the Crossplane provider that
-// manages RivvenTopics (Kafka topics and their ACLs) through the Kafka admin
-// API of a Rivven cluster or any Kafka-compatible broker.
+// manages RivvenTopics through rivvend's own client protocol on a Rivven
+// cluster, or through the Kafka admin API (topics and ACLs) of any
+// Kafka-compatible broker.
 package main
 
 import (
@@ -23,7 +24,8 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/ratelimiter"
 
 	"github.com/rivven/crossplane-rivven/apis"
-	"github.com/rivven/crossplane-rivven/provider/internal/clients/kafka"
+	"github.com/rivven/crossplane-rivven/provider/internal/clients"
+	"github.com/rivven/crossplane-rivven/provider/internal/clients/admin"
 	"github.com/rivven/crossplane-rivven/provider/internal/controller/config"
 	"github.com/rivven/crossplane-rivven/provider/internal/controller/topic"
 	"github.com/rivven/crossplane-rivven/provider/internal/kubecache"
@@ -31,7 +33,7 @@ import (
 
 type cli struct {
 	Debug            bool          `help:"Log at debug level."`
-	Poll             time.Duration `default:"1m" help:"How often every RivvenTopic is checked for drift. One metadata, one config and one ACL request per cluster serve all topics polled within one interval."`
+	Poll             time.Duration `default:"1m" help:"How often every RivvenTopic is checked for drift. All topics of a cluster polled within one interval share one observation of the cluster."`
 	MaxReconcileRate int           `default:"10" help:"Largest number of reconciles per second, across all resources."`
 	MaxConcurrent    int           `name:"max-concurrent-reconciles" default:"0" help:"Reconciles running at once per controller (0: the reconcile rate, at most ${concurrency_cap}). The rate limiter already bounds the rate; workers only wait on the API server and the brokers."`
 	PprofAddr        string        `env:"PPROF_ADDR" help:"Address of Go's pprof endpoints (/debug/pprof); empty: off."`
@@ -57,7 +59,7 @@ func parser(c *cli) (*kong.Kong, error) {
 	return kong.New(c,
 		kong.Vars{"concurrency_cap": strconv.Itoa(concurrencyCap)},
 		kong.Name("provider"),
-		kong.Description("provider-rivven: Kafka topics and ACLs for Rivven clusters, as Crossplane managed resources."),
+		kong.Description("provider-rivven: topics on Rivven clusters (and Kafka-compatible brokers), as Crossplane managed resources."),
 		kong.UsageOnError())
 }
 
@@ -124,9 +126,9 @@ func (c *cli) run() error {
 		Features:                &feature.Flags{},
 	}
 	// One cached observation per cluster lives as long as one poll
-	// interval, so each cluster sees three describe requests per poll no
-	// matter how many topics it has.
-	pool := kafka.NewPool(c.Poll)
+	// interval, so all topics of a cluster polled within it share one
+	// observation (docs/performance.md has the requests per poll).
+	pool := admin.NewPool(c.Poll, clients.Factory(c.Poll))
 	defer pool.Close()
 
 	if err := config.Setup(mgr, o); err != nil {

@@ -11,38 +11,14 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/rivven/crossplane-rivven/provider/internal/clients/admin"
 )
-
-// ClusterState is one observation of every topic on a cluster.
-type ClusterState struct {
-	Topics map[string]Topic
-	// ACLsUnsupported is true when the broker runs without an authorizer,
-	// so it can neither hold nor report ACLs.
-	ACLsUnsupported bool
-}
-
-// Admin is the small part of the Kafka admin API the topic controller uses.
-type Admin interface {
-	// Describe observes the named topics, or all topics when names is
-	// empty, with exactly three requests: metadata, configs and ACLs.
-	Describe(ctx context.Context, names ...string) (ClusterState, error)
-	// CreateTopic creates a topic with its configs in one atomic request
-	// and returns its id. ACLs are not created here.
-	CreateTopic(ctx context.Context, t Topic) (string, error)
-	// Apply makes the changes of a plan without refusals.
-	Apply(ctx context.Context, topic string, p Plan) error
-	// DeleteTopic deletes the topic's literal ACLs, then the topic.
-	DeleteTopic(ctx context.Context, topic string) error
-	Close()
-}
-
-// ErrTopicExists is returned by CreateTopic when the topic already exists.
-var ErrTopicExists = errors.New("topic already exists")
 
 // NewAdmin connects to a cluster. Connecting is lazy: errors reaching the
 // brokers surface on the first request.
-func NewAdmin(c Connection, extra ...kgo.Opt) (Admin, error) {
-	opts, err := c.options()
+func NewAdmin(c admin.Connection, extra ...kgo.Opt) (admin.Admin, error) {
+	opts, err := options(c)
 	if err != nil {
 		return nil, err
 	}
@@ -60,10 +36,19 @@ type kadmAdmin struct {
 
 func (a *kadmAdmin) Close() { a.cl.Close() }
 
-func (a *kadmAdmin) Describe(ctx context.Context, names ...string) (ClusterState, error) {
+// Validate implements admin.Admin with the Kafka topic configuration
+// reference.
+func (a *kadmAdmin) Validate(field string, configs map[string]string) error {
+	return ValidateConfig(field, configs)
+}
+
+// Plan implements admin.Admin.
+func (a *kadmAdmin) Plan(desired, observed admin.Topic) admin.Plan { return Compute(desired, observed) }
+
+func (a *kadmAdmin) Describe(ctx context.Context, names ...string) (admin.ClusterState, error) {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
-	state := ClusterState{Topics: map[string]Topic{}}
+	state := admin.ClusterState{Topics: map[string]admin.Topic{}}
 
 	// Metadata straight from a broker: kadm's Metadata and ListTopics
 	// answer from a client-side cache that can be seconds old.
@@ -96,7 +81,7 @@ func (a *kadmAdmin) Describe(ctx context.Context, names ...string) (ClusterState
 			}
 			return state, fmt.Errorf("cannot read metadata of topic %q: %w", *t.Topic, err)
 		}
-		obs := Topic{Name: *t.Topic, ID: kadm.TopicID(t.TopicID).String(), Partitions: int32(len(t.Partitions)), Configs: map[string]string{}}
+		obs := admin.Topic{Name: *t.Topic, ID: kadm.TopicID(t.TopicID).String(), Partitions: int32(len(t.Partitions)), Configs: map[string]string{}}
 		for _, p := range t.Partitions {
 			if p.Partition == 0 {
 				obs.ReplicationFactor = int32(len(p.Replicas))
@@ -108,7 +93,7 @@ func (a *kadmAdmin) Describe(ctx context.Context, names ...string) (ClusterState
 	if err := a.describeConfigs(ctx, state.Topics); err != nil {
 		return state, err
 	}
-	if err := a.describeACLs(ctx, state, names); err != nil {
+	if err := a.describeACLs(ctx, &state, names); err != nil {
 		return state, err
 	}
 	return state, nil
@@ -130,7 +115,7 @@ func responseTopics(r *kmsg.MetadataResponse) []string {
 // at 10,000 topics that transient answer was the largest allocation of a
 // poll. Synonyms are not needed to tell a topic's own values (source
 // DYNAMIC_TOPIC_CONFIG) from inherited ones.
-func (a *kadmAdmin) describeConfigs(ctx context.Context, topics map[string]Topic) error {
+func (a *kadmAdmin) describeConfigs(ctx context.Context, topics map[string]admin.Topic) error {
 	if len(topics) == 0 {
 		return nil
 	}
@@ -175,7 +160,11 @@ func (a *kadmAdmin) describeConfigs(ctx context.Context, topics map[string]Topic
 	return nil
 }
 
-func (a *kadmAdmin) describeACLs(ctx context.Context, state ClusterState, names []string) error {
+// describeACLs adds the topics' literal ACLs to state, or marks the cluster
+// as holding none when its brokers run without an authorizer. state is a
+// pointer: a copy would lose ACLsUnsupported, and with it the refusal of
+// spec.acls on such a broker.
+func (a *kadmAdmin) describeACLs(ctx context.Context, state *admin.ClusterState, names []string) error {
 	req := kmsg.NewPtrDescribeACLsRequest()
 	req.ResourceType = kmsg.ACLResourceTypeTopic
 	req.ResourcePatternType = kmsg.ACLResourcePatternTypeLiteral
@@ -201,15 +190,15 @@ func (a *kadmAdmin) describeACLs(ctx context.Context, state ClusterState, names 
 			continue
 		}
 		for _, e := range r.ACLs {
-			t.ACLs = append(t.ACLs, ACL{Principal: e.Principal, Host: e.Host, Operation: operationName(e.Operation), Permission: permissionName(e.PermissionType)})
+			t.ACLs = append(t.ACLs, admin.ACL{Principal: e.Principal, Host: e.Host, Operation: operationName(e.Operation), Permission: permissionName(e.PermissionType)})
 		}
-		t.ACLs = SortACLs(t.ACLs)
+		t.ACLs = admin.SortACLs(t.ACLs)
 		state.Topics[r.ResourceName] = t
 	}
 	return nil
 }
 
-func (a *kadmAdmin) CreateTopic(ctx context.Context, t Topic) (string, error) {
+func (a *kadmAdmin) CreateTopic(ctx context.Context, t admin.Topic) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
 	configs := make(map[string]*string, len(t.Configs))
@@ -219,14 +208,14 @@ func (a *kadmAdmin) CreateTopic(ctx context.Context, t Topic) (string, error) {
 	resp, err := a.adm.CreateTopic(ctx, t.Partitions, int16(t.ReplicationFactor), configs, t.Name)
 	if err != nil {
 		if errors.Is(err, kerr.TopicAlreadyExists) {
-			return "", ErrTopicExists
+			return "", admin.ErrTopicExists
 		}
 		return "", fmt.Errorf("cannot create topic %q: %w%s", t.Name, err, detail(resp.ErrMessage))
 	}
 	return resp.ID.String(), nil
 }
 
-func (a *kadmAdmin) Apply(ctx context.Context, topic string, p Plan) error {
+func (a *kadmAdmin) Apply(ctx context.Context, topic string, p admin.Plan) error {
 	if err := p.RefusedError(); err != nil {
 		return err
 	}
@@ -270,7 +259,7 @@ func (a *kadmAdmin) Apply(ctx context.Context, topic string, p Plan) error {
 	return a.deleteACLs(ctx, topic, p.RemoveACLs)
 }
 
-func (a *kadmAdmin) createACLs(ctx context.Context, topic string, acls []ACL) error {
+func (a *kadmAdmin) createACLs(ctx context.Context, topic string, acls []admin.ACL) error {
 	if len(acls) == 0 {
 		return nil
 	}
@@ -300,7 +289,7 @@ func (a *kadmAdmin) createACLs(ctx context.Context, topic string, acls []ACL) er
 
 // deleteACLs deletes exactly the given entries (one exact filter each), or
 // every literal ACL of the topic when acls is nil.
-func (a *kadmAdmin) deleteACLs(ctx context.Context, topic string, acls []ACL) error {
+func (a *kadmAdmin) deleteACLs(ctx context.Context, topic string, acls []admin.ACL) error {
 	req := kmsg.NewPtrDeleteACLsRequest()
 	filter := func() kmsg.DeleteACLsRequestFilter {
 		f := kmsg.NewDeleteACLsRequestFilter()

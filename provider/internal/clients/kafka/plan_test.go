@@ -1,6 +1,7 @@
 package kafka
 
 import (
+	"github.com/rivven/crossplane-rivven/provider/internal/clients/admin"
 	"strings"
 	"testing"
 
@@ -9,36 +10,36 @@ import (
 )
 
 func TestCompute(t *testing.T) {
-	read := ACL{Principal: "User:a", Host: "*", Operation: "Read", Permission: PermissionAllow}
-	deny := ACL{Principal: "User:b", Host: "*", Operation: "Write", Permission: PermissionDeny}
-	base := Topic{Name: "t", Partitions: 3, ReplicationFactor: 2, Configs: map[string]string{"retention.ms": "1000"}, ACLs: []ACL{read}}
-	with := func(fn func(*Topic)) Topic {
+	read := admin.ACL{Principal: "User:a", Host: "*", Operation: "Read", Permission: admin.PermissionAllow}
+	deny := admin.ACL{Principal: "User:b", Host: "*", Operation: "Write", Permission: admin.PermissionDeny}
+	base := admin.Topic{Name: "t", Partitions: 3, ReplicationFactor: 2, Configs: map[string]string{"retention.ms": "1000"}, ACLs: []admin.ACL{read}}
+	with := func(fn func(*admin.Topic)) admin.Topic {
 		c := base
 		c.Configs = map[string]string{}
 		for k, v := range base.Configs {
 			c.Configs[k] = v
 		}
-		c.ACLs = append([]ACL(nil), base.ACLs...)
+		c.ACLs = append([]admin.ACL(nil), base.ACLs...)
 		fn(&c)
 		return c
 	}
 	cases := map[string]struct {
-		desired, observed Topic
-		want              Plan
+		desired, observed admin.Topic
+		want              admin.Plan
 		refused           int
 	}{
 		"InSync":             {desired: base, observed: base},
-		"Grow":               {desired: with(func(t *Topic) { t.Partitions = 6 }), observed: base, want: Plan{Partitions: 6}},
-		"ShrinkRefused":      {desired: with(func(t *Topic) { t.Partitions = 1 }), observed: base, refused: 1},
-		"RFRefused":          {desired: with(func(t *Topic) { t.ReplicationFactor = 3 }), observed: base, refused: 1},
-		"ConfigChanged":      {desired: base, observed: with(func(t *Topic) { t.Configs["retention.ms"] = "5" }), want: Plan{SetConfigs: map[string]string{"retention.ms": "1000"}}},
-		"ConfigAddedOOB":     {desired: base, observed: with(func(t *Topic) { t.Configs["segment.ms"] = "5" }), want: Plan{DeleteConfigs: []string{"segment.ms"}}},
-		"ConfigNew":          {desired: with(func(t *Topic) { t.Configs["cleanup.policy"] = "compact" }), observed: base, want: Plan{SetConfigs: map[string]string{"cleanup.policy": "compact"}}},
-		"ListOrderIgnored":   {desired: with(func(t *Topic) { t.Configs["cleanup.policy"] = "delete,compact" }), observed: with(func(t *Topic) { t.Configs["cleanup.policy"] = "compact,delete" })},
-		"ACLRemovedOOB":      {desired: base, observed: with(func(t *Topic) { t.ACLs = nil }), want: Plan{AddACLs: []ACL{read}}},
-		"ACLAddedOOB":        {desired: base, observed: with(func(t *Topic) { t.ACLs = append(t.ACLs, deny) }), want: Plan{RemoveACLs: []ACL{deny}}},
-		"DenyIsNotAllow":     {desired: with(func(t *Topic) { t.ACLs = []ACL{deny} }), observed: with(func(t *Topic) { d := deny; d.Permission = PermissionAllow; t.ACLs = []ACL{d} }), want: Plan{AddACLs: []ACL{deny}, RemoveACLs: []ACL{{Principal: "User:b", Host: "*", Operation: "Write", Permission: PermissionAllow}}}},
-		"RefusalKeepsOthers": {desired: with(func(t *Topic) { t.Partitions = 1; t.Configs["retention.ms"] = "9" }), observed: base, want: Plan{SetConfigs: map[string]string{"retention.ms": "9"}}, refused: 1},
+		"Grow":               {desired: with(func(t *admin.Topic) { t.Partitions = 6 }), observed: base, want: admin.Plan{Partitions: 6}},
+		"ShrinkRefused":      {desired: with(func(t *admin.Topic) { t.Partitions = 1 }), observed: base, refused: 1},
+		"RFRefused":          {desired: with(func(t *admin.Topic) { t.ReplicationFactor = 3 }), observed: base, refused: 1},
+		"ConfigChanged":      {desired: base, observed: with(func(t *admin.Topic) { t.Configs["retention.ms"] = "5" }), want: admin.Plan{SetConfigs: map[string]string{"retention.ms": "1000"}}},
+		"ConfigAddedOOB":     {desired: base, observed: with(func(t *admin.Topic) { t.Configs["segment.ms"] = "5" }), want: admin.Plan{DeleteConfigs: []string{"segment.ms"}}},
+		"ConfigNew":          {desired: with(func(t *admin.Topic) { t.Configs["cleanup.policy"] = "compact" }), observed: base, want: admin.Plan{SetConfigs: map[string]string{"cleanup.policy": "compact"}}},
+		"ListOrderIgnored":   {desired: with(func(t *admin.Topic) { t.Configs["cleanup.policy"] = "delete,compact" }), observed: with(func(t *admin.Topic) { t.Configs["cleanup.policy"] = "compact,delete" })},
+		"ACLRemovedOOB":      {desired: base, observed: with(func(t *admin.Topic) { t.ACLs = nil }), want: admin.Plan{AddACLs: []admin.ACL{read}}},
+		"ACLAddedOOB":        {desired: base, observed: with(func(t *admin.Topic) { t.ACLs = append(t.ACLs, deny) }), want: admin.Plan{RemoveACLs: []admin.ACL{deny}}},
+		"DenyIsNotAllow":     {desired: with(func(t *admin.Topic) { t.ACLs = []admin.ACL{deny} }), observed: with(func(t *admin.Topic) { d := deny; d.Permission = admin.PermissionAllow; t.ACLs = []admin.ACL{d} }), want: admin.Plan{AddACLs: []admin.ACL{deny}, RemoveACLs: []admin.ACL{{Principal: "User:b", Host: "*", Operation: "Write", Permission: admin.PermissionAllow}}}},
+		"RefusalKeepsOthers": {desired: with(func(t *admin.Topic) { t.Partitions = 1; t.Configs["retention.ms"] = "9" }), observed: base, want: admin.Plan{SetConfigs: map[string]string{"retention.ms": "9"}}, refused: 1},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -82,49 +83,9 @@ func TestValidateConfig(t *testing.T) {
 				}
 				return
 			}
-			if err == nil || !contains(err.Error(), tc.wantErr) {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Fatalf("ValidateConfig() = %v, want error containing %q", err, tc.wantErr)
 			}
 		})
 	}
 }
-
-func TestNormalizePrincipal(t *testing.T) {
-	cases := map[string]struct {
-		in, want string
-		err      bool
-	}{
-		"SeedLowerCase": {in: "user:order-service", want: "User:order-service"},
-		"Kafka":         {in: "User:analytics", want: "User:analytics"},
-		"Wildcard":      {in: "User:*", want: "User:*"},
-		"NameKeepsCase": {in: "USER:Bob", want: "User:Bob"},
-		"NoType":        {in: "bob", err: true},
-		"OtherType":     {in: "Group:x", err: true},
-		"EmptyName":     {in: "User:", err: true},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			got, err := NormalizePrincipal(tc.in)
-			if (err != nil) != tc.err || got != tc.want {
-				t.Errorf("NormalizePrincipal(%q) = %q, %v; want %q, error %v", tc.in, got, err, tc.want, tc.err)
-			}
-		})
-	}
-}
-
-func TestFingerprintChangesWithSecrets(t *testing.T) {
-	a := Connection{BootstrapServers: []string{"b:9092"}, SASL: &SASL{Mechanism: "PLAIN", Username: "u", Password: "p1"}}
-	b := a
-	b.SASL = &SASL{Mechanism: "PLAIN", Username: "u", Password: "p2"}
-	if a.Fingerprint() == b.Fingerprint() {
-		t.Error("a password change must change the fingerprint")
-	}
-	if a.Fingerprint() != (Connection{BootstrapServers: []string{"b:9092"}, SASL: &SASL{Mechanism: "PLAIN", Username: "u", Password: "p1"}}).Fingerprint() {
-		t.Error("equal connections must have equal fingerprints")
-	}
-	if contains(a.Fingerprint(), "p1") {
-		t.Error("fingerprint must not contain the password")
-	}
-}
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }

@@ -3,6 +3,7 @@ package kafka
 import (
 	"context"
 	"fmt"
+	"github.com/rivven/crossplane-rivven/provider/internal/clients/admin"
 	"sync"
 	"testing"
 	"time"
@@ -64,12 +65,12 @@ func (c *counted) reset() {
 // describe requests per cluster per poll, and nothing more.
 func TestRequestsGrowWithClusters(t *testing.T) {
 	now := time.Unix(1_700_000_000, 0)
-	p := NewPool(time.Minute, WithClock(func() time.Time { return now }))
+	p := admin.NewPool(time.Minute, Factory(time.Minute), admin.WithClock(func() time.Time { return now }))
 	defer p.Close()
 	clusters := []*counted{newCounted(t, 300), newCounted(t, 300)}
 	poll := func() {
 		for i, c := range clusters {
-			cl, err := p.Get(fmt.Sprintf("ProviderConfig/ns/c%d", i), Connection{BootstrapServers: c.ListenAddrs()})
+			cl, err := p.Get(fmt.Sprintf("ProviderConfig/ns/c%d", i), admin.Connection{BootstrapServers: c.ListenAddrs()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -100,38 +101,6 @@ func TestRequestsGrowWithClusters(t *testing.T) {
 		if got := c.describes(); got != "metadata=0 configs=0 acls=0" {
 			t.Errorf("cluster %d: %s within one interval, want none", i, got)
 		}
-	}
-}
-
-func TestPoolReplacesClientOnChangeAndEvictsIdle(t *testing.T) {
-	now := time.Unix(1_700_000_000, 0)
-	var made []Connection
-	p := NewPool(time.Minute, WithClock(func() time.Time { return now }), WithAdminFactory(func(c Connection) (Admin, error) {
-		made = append(made, c)
-		return NewAdmin(c)
-	}))
-	defer p.Close()
-	conn := Connection{BootstrapServers: []string{"127.0.0.1:1"}, SASL: &SASL{Mechanism: "PLAIN", Username: "u", Password: "old"}}
-	a, _ := p.Get("pc", conn)
-	b, _ := p.Get("pc", conn)
-	if a != b || len(made) != 1 {
-		t.Fatalf("same settings must reuse the client: %d clients made", len(made))
-	}
-	rotated := conn
-	rotated.SASL = &SASL{Mechanism: "PLAIN", Username: "u", Password: "new"}
-	c, _ := p.Get("pc", rotated)
-	if c == a || len(made) != 2 || made[1].SASL.Password != "new" {
-		t.Fatalf("a rotated password must replace the client: %d clients made", len(made))
-	}
-	now = now.Add(idlePolls*time.Minute + time.Second)
-	if _, err := p.Get("other", Connection{BootstrapServers: []string{"127.0.0.1:2"}}); err != nil {
-		t.Fatal(err)
-	}
-	p.mu.Lock()
-	_, kept := p.clusters["pc"]
-	p.mu.Unlock()
-	if kept {
-		t.Error("an idle cluster client must be closed and dropped")
 	}
 }
 

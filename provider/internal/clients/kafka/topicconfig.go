@@ -35,7 +35,7 @@ var topicConfigKeys = map[string]keySpec{
 	"cleanup.policy":                          {kind: kindEnumList, allowed: []string{"compact", "delete"}},
 	"compression.gzip.level":                  {kind: kindInt, min: -1},
 	"compression.lz4.level":                   {kind: kindInt, min: 1},
-	"compression.type":                        {kind: kindEnum, allowed: []string{"gzip", "lz4", "producer", "snappy", "uncompressed", "zstd"}},
+	"compression.type":                        {kind: kindEnum, allowed: []string{"gzip", "lz4", "producer", "snappy", "uncompressed", "zstd"}}, // not rivvend's "none"
 	"compression.zstd.level":                  {kind: kindInt, min: -131072},
 	"delete.retention.ms":                     {kind: kindLong, min: 0},
 	"file.delete.delay.ms":                    {kind: kindLong, min: 0},

@@ -5,31 +5,36 @@ import (
 	"strconv"
 
 	"github.com/rivven/crossplane-rivven/apis/topic/v1alpha1"
-	"github.com/rivven/crossplane-rivven/provider/internal/clients/kafka"
+	"github.com/rivven/crossplane-rivven/provider/internal/clients/admin"
 )
 
+// ConfigValidator checks the configs set at a spec field against what the
+// cluster's brokers accept (admin.Admin.Validate).
+type ConfigValidator func(field string, configs map[string]string) error
+
 // Desired turns a RivvenTopic spec into the topic the broker should hold,
-// checking every config key and value and every ACL so nothing invalid is
-// ever sent. Errors name the spec field.
-func Desired(cr *v1alpha1.RivvenTopic) (kafka.Topic, error) {
-	t := kafka.Topic{
+// checking every config key and value (with validate, the rules of the
+// cluster's protocol) and every ACL so nothing invalid is ever sent. Errors
+// name the spec field.
+func Desired(cr *v1alpha1.RivvenTopic, validate ConfigValidator) (admin.Topic, error) {
+	t := admin.Topic{
 		Name:              cr.KafkaTopicName(),
 		Partitions:        cr.Spec.Partitions,
 		ReplicationFactor: cr.Spec.ReplicationFactor,
 		Configs:           map[string]string{},
 	}
 	if t.Partitions < 1 {
-		return kafka.Topic{}, fmt.Errorf("spec.partitions must be at least 1, not %d", t.Partitions)
+		return admin.Topic{}, fmt.Errorf("spec.partitions must be at least 1, not %d", t.Partitions)
 	}
 	if t.ReplicationFactor < 1 || t.ReplicationFactor > 32767 {
-		return kafka.Topic{}, fmt.Errorf("spec.replicationFactor must be between 1 and 32767, not %d", t.ReplicationFactor)
+		return admin.Topic{}, fmt.Errorf("spec.replicationFactor must be between 1 and 32767, not %d", t.ReplicationFactor)
 	}
 	if c := cr.Spec.Config; c != nil {
 		for k, v := range c.AdditionalConfig {
 			t.Configs[k] = v
 		}
-		if err := kafka.ValidateConfig("spec.config.additionalConfig", t.Configs); err != nil {
-			return kafka.Topic{}, err
+		if err := validate("spec.config.additionalConfig", t.Configs); err != nil {
+			return admin.Topic{}, err
 		}
 		typed := map[string]string{}
 		setInt := func(key string, v *int64) {
@@ -54,36 +59,36 @@ func Desired(cr *v1alpha1.RivvenTopic) (kafka.Topic, error) {
 		if c.CompressionType != nil {
 			typed["compression.type"] = string(*c.CompressionType)
 		}
-		if err := kafka.ValidateConfig("spec.config", typed); err != nil {
-			return kafka.Topic{}, err
+		if err := validate("spec.config", typed); err != nil {
+			return admin.Topic{}, err
 		}
 		for k, v := range typed {
 			if _, dup := t.Configs[k]; dup {
-				return kafka.Topic{}, fmt.Errorf("spec.config.additionalConfig[%q] duplicates a typed field of spec.config; set it there only", k)
+				return admin.Topic{}, fmt.Errorf("spec.config.additionalConfig[%q] duplicates a typed field of spec.config; set it there only", k)
 			}
 			t.Configs[k] = v
 		}
 	}
-	seen := map[kafka.ACL]int{}
+	seen := map[admin.ACL]int{}
 	for i, a := range cr.Spec.ACLs {
 		field := fmt.Sprintf("spec.acls[%d]", i)
 		ops := make([]string, len(a.Operations))
 		for j, op := range a.Operations {
 			ops[j] = string(op)
 		}
-		entries, err := kafka.ExpandACL(field, a.Principal, a.Host, string(a.PermissionType), ops)
+		entries, err := admin.ExpandACL(field, a.Principal, a.Host, string(a.PermissionType), ops)
 		if err != nil {
-			return kafka.Topic{}, err
+			return admin.Topic{}, err
 		}
 		for _, e := range entries {
 			if j, dup := seen[e]; dup {
-				return kafka.Topic{}, fmt.Errorf("%s duplicates spec.acls[%d] (%s %s %s from %s)", field, j, e.Permission, e.Principal, e.Operation, e.Host)
+				return admin.Topic{}, fmt.Errorf("%s duplicates spec.acls[%d] (%s %s %s from %s)", field, j, e.Permission, e.Principal, e.Operation, e.Host)
 			}
 			seen[e] = i
 			t.ACLs = append(t.ACLs, e)
 		}
 	}
-	t.ACLs = kafka.SortACLs(t.ACLs)
+	t.ACLs = admin.SortACLs(t.ACLs)
 	return t, nil
 }
 

@@ -10,6 +10,8 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/rivven/crossplane-rivven/apis/topic/v1alpha1"
+	"github.com/rivven/crossplane-rivven/provider/internal/clients/kafka"
+	"github.com/rivven/crossplane-rivven/provider/internal/clients/rivven"
 )
 
 // TestExamplesDecodeStrictly: every RivvenTopic in examples/topic (the
@@ -17,7 +19,7 @@ import (
 // the API types with no unknown field, and the documented one maps to the
 // topic the documentation describes.
 func TestExamplesDecodeStrictly(t *testing.T) {
-	files, err := filepath.Glob("../../../examples/topic/*.yaml")
+	files, err := filepath.Glob("../../../../examples/topic/*.yaml")
 	if err != nil || len(files) < 3 {
 		t.Fatalf("examples: %v %v", files, err)
 	}
@@ -43,7 +45,8 @@ func TestExamplesDecodeStrictly(t *testing.T) {
 	if !ok {
 		t.Fatal("orders-events example missing")
 	}
-	got, err := Desired(cr)
+	// orders-events lives on a RivvenCluster: rivvend's rules apply.
+	got, err := Desired(cr, rivven.ValidateConfig)
 	if err != nil {
 		t.Fatalf("orders-events: %v", err)
 	}
@@ -58,7 +61,7 @@ func TestExamplesDecodeStrictly(t *testing.T) {
 	}
 	if ext, ok := decoded["billing-invoices"]; !ok || ext.KafkaTopicName() != "billing_invoices" {
 		t.Error("external-broker example must use spec.topicName billing_invoices")
-	} else if _, err := Desired(ext); err != nil {
+	} else if _, err := Desired(ext, kafka.ValidateConfig); err != nil {
 		t.Errorf("billing-invoices: %v", err)
 	}
 }

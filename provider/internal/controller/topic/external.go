@@ -6,9 +6,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
@@ -16,7 +20,7 @@ import (
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/rivven/crossplane-rivven/apis/topic/v1alpha1"
-	"github.com/rivven/crossplane-rivven/provider/internal/clients/kafka"
+	"github.com/rivven/crossplane-rivven/provider/internal/clients/admin"
 )
 
 // UsageTracker records which provider config a resource uses.
@@ -26,9 +30,32 @@ type UsageTracker interface {
 
 // Connector connects RivvenTopics to their cluster's cached admin client.
 type Connector struct {
-	Kube  client.Client
-	Usage UsageTracker
-	Pool  *kafka.Pool
+	// Kube reads provider configs, from the manager's cache.
+	Kube client.Client
+	// Secrets reads the Secrets provider configs name. It should not be
+	// a cache: a cached client would keep every Secret of the watched
+	// namespaces in the provider's memory.
+	Secrets  client.Reader
+	Usage    UsageTracker
+	Pool     *admin.Pool
+	Recorder event.Recorder
+	// SecretTTL is how long a provider config's resolved Secrets are
+	// reused (normally the poll interval); 0 reads them on every connect.
+	SecretTTL time.Duration
+
+	connsOnce sync.Once
+	conns     *connections
+}
+
+// connections returns the connector's cache of resolved provider configs,
+// nil when SecretTTL is 0.
+func (c *Connector) connections() *connections {
+	c.connsOnce.Do(func() {
+		if c.SecretTTL > 0 {
+			c.conns = &connections{ttl: c.SecretTTL, now: time.Now}
+		}
+	})
+	return c.conns
 }
 
 // withEffectiveRef reports the provider config actually used (which
@@ -49,25 +76,52 @@ func (c *Connector) Connect(ctx context.Context, cr *v1alpha1.RivvenTopic) (mana
 		return releaser{}, nil
 	}
 	ref := EffectiveProviderConfigRef(cr)
-	if c.Usage != nil && ref != nil {
+	if c.Usage != nil && ref != nil && !meta.WasDeleted(cr) {
 		if err := c.Usage.Track(ctx, withEffectiveRef{RivvenTopic: cr, ref: ref}); err != nil {
 			return nil, fmt.Errorf("cannot track provider config usage: %w", err)
 		}
 	}
-	conn, key, err := ResolveConnection(ctx, c.Kube, cr.GetNamespace(), ref)
+	secrets := c.Secrets
+	if secrets == nil {
+		secrets = c.Kube
+	}
+	conn, pc, err := resolveConnection(ctx, c.Kube, secrets, c.connections(), cr.GetNamespace(), ref)
+	if meta.WasDeleted(cr) && (pc.Deleting || (err != nil && apierrors.IsNotFound(err))) {
+		// The cluster is going away with its provider config (deleting a
+		// RivvenCluster deletes both, and its brokers with them): there
+		// is no broker left to delete the topic from, and waiting for one
+		// would hold the finalizer forever. The resource is released and
+		// the event says the topic was not deleted.
+		c.record(cr, event.Warning(reasonReleased, fmt.Errorf(
+			"spec.deleteOnRemove is true but provider config %s is gone or being deleted, so topic %q was not deleted from the broker; the resource is released", pc.Key, cr.KafkaTopicName())))
+		return releaser{}, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	cl, err := c.Pool.Get(key, conn)
+	cl, err := c.Pool.Get(pc.Key, conn)
 	if err != nil {
-		return nil, fmt.Errorf("cannot connect to %s: %w", key, err)
+		return nil, fmt.Errorf("cannot connect to %s: %w", pc.Key, err)
 	}
-	return &External{Cluster: cl, BootstrapServers: strings.Join(conn.BootstrapServers, ",")}, nil
+	return &External{Cluster: cl, BootstrapServers: strings.Join(conn.BootstrapServers, ","), Recorder: c.Recorder}, nil
+}
+
+// reasonReleased is the event reason of a resource released without
+// deleting its topic.
+const reasonReleased event.Reason = "ReleasedWithoutDelete"
+
+func (c *Connector) record(cr *v1alpha1.RivvenTopic, e event.Event) {
+	if c.Recorder != nil {
+		c.Recorder.Event(cr, e)
+	}
 }
 
 // External manages one topic through its cluster's shared client.
 type External struct {
-	Cluster *kafka.Cluster
+	Cluster *admin.Cluster
+	// Recorder receives a Warning when part of the spec turns out not to
+	// be held by the broker.
+	Recorder event.Recorder
 	// BootstrapServers are published, with the topic name, to the
 	// resource's connection Secret when writeConnectionSecretToRef is set,
 	// so applications can read where their topic lives. Neither is secret.
@@ -123,7 +177,8 @@ func (e *External) Observe(ctx context.Context, cr *v1alpha1.RivvenTopic) (manag
 	}
 	cr.SetConditions(xpv2.Available())
 
-	desired, err := Desired(cr)
+	adm := e.Cluster.Admin()
+	desired, err := Desired(cr, adm.Validate)
 	if err != nil {
 		return managed.ExternalObservation{}, err
 	}
@@ -133,7 +188,8 @@ func (e *External) Observe(ctx context.Context, cr *v1alpha1.RivvenTopic) (manag
 	if cluster.ACLsUnsupported {
 		obs.ACLs = nil
 	}
-	plan := kafka.Compute(desired, obs)
+	plan := adm.Plan(desired, obs)
+	e.report(cr, desired, obs, plan)
 	return managed.ExternalObservation{
 		ResourceExists:   true,
 		ResourceUpToDate: plan.Empty(),
@@ -150,13 +206,14 @@ func (e *External) Observe(ctx context.Context, cr *v1alpha1.RivvenTopic) (manag
 // through Update, so a failed ACL never leaves a half-created resource
 // that looks foreign.
 func (e *External) Create(ctx context.Context, cr *v1alpha1.RivvenTopic) (managed.ExternalCreation, error) {
-	desired, err := Desired(cr)
+	adm := e.Cluster.Admin()
+	desired, err := Desired(cr, adm.Validate)
 	if err != nil {
 		return managed.ExternalCreation{}, err
 	}
-	id, err := e.Cluster.Admin().CreateTopic(ctx, desired)
+	id, err := adm.CreateTopic(ctx, desired)
 	e.Cluster.Changed(desired.Name)
-	if errors.Is(err, kafka.ErrTopicExists) {
+	if errors.Is(err, admin.ErrTopicExists) {
 		return managed.ExternalCreation{}, fmt.Errorf(
 			"topic %q already exists on the broker and was not created by this RivvenTopic; it is left untouched. "+
 				"To manage it, annotate the RivvenTopic with %s=\"true\"", desired.Name, v1alpha1.AnnotationAdopt)
@@ -173,7 +230,8 @@ func (e *External) Create(ctx context.Context, cr *v1alpha1.RivvenTopic) (manage
 // change (partition shrink, replication factor change) is not applied at
 // all; the error names what was refused and why.
 func (e *External) Update(ctx context.Context, cr *v1alpha1.RivvenTopic) (managed.ExternalUpdate, error) {
-	desired, err := Desired(cr)
+	adm := e.Cluster.Admin()
+	desired, err := Desired(cr, adm.Validate)
 	if err != nil {
 		return managed.ExternalUpdate{}, err
 	}
@@ -184,14 +242,14 @@ func (e *External) Update(ctx context.Context, cr *v1alpha1.RivvenTopic) (manage
 	if !exists {
 		return managed.ExternalUpdate{}, fmt.Errorf("topic %q disappeared before it could be updated", desired.Name)
 	}
-	plan := kafka.Compute(desired, obs)
+	plan := adm.Plan(desired, obs)
 	if err := plan.RefusedError(); err != nil {
 		return managed.ExternalUpdate{}, err
 	}
 	if plan.Empty() {
 		return managed.ExternalUpdate{}, nil
 	}
-	err = e.Cluster.Admin().Apply(ctx, desired.Name, plan)
+	err = adm.Apply(ctx, desired.Name, plan)
 	e.Cluster.Changed(desired.Name)
 	return managed.ExternalUpdate{}, err
 }
@@ -229,7 +287,7 @@ func (releaser) Delete(context.Context, *v1alpha1.RivvenTopic) (managed.External
 
 func (releaser) Disconnect(context.Context) error { return nil }
 
-func atProvider(t kafka.Topic) v1alpha1.RivvenTopicObservation {
+func atProvider(t admin.Topic) v1alpha1.RivvenTopicObservation {
 	o := v1alpha1.RivvenTopicObservation{
 		TopicName:         t.Name,
 		TopicID:           t.ID,

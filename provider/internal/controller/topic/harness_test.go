@@ -24,6 +24,7 @@ import (
 	"github.com/rivven/crossplane-rivven/apis"
 	"github.com/rivven/crossplane-rivven/apis/topic/v1alpha1"
 	pcv1alpha1 "github.com/rivven/crossplane-rivven/apis/v1alpha1"
+	"github.com/rivven/crossplane-rivven/provider/internal/clients/admin"
 	"github.com/rivven/crossplane-rivven/provider/internal/clients/kafka"
 )
 
@@ -36,7 +37,7 @@ type env struct {
 	t       *testing.T
 	cluster *kfake.Cluster
 	kube    client.Client
-	pool    *kafka.Pool
+	pool    *admin.Pool
 	clock   *clock
 	conn    *Connector
 
@@ -76,6 +77,9 @@ func newEnv(t *testing.T, pc pcv1alpha1.ProviderConfigSpec, kopts []kfake.Opt, o
 	})
 
 	pc.BootstrapServers = c.ListenAddrs()
+	if pc.Protocol == "" {
+		pc.Protocol = pcv1alpha1.ProtocolKafka // kfake is a Kafka-compatible broker
+	}
 	s := runtime.NewScheme()
 	if err := corev1.AddToScheme(s); err != nil {
 		t.Fatal(err)
@@ -85,7 +89,7 @@ func newEnv(t *testing.T, pc pcv1alpha1.ProviderConfigSpec, kopts []kfake.Opt, o
 	}
 	objs = append(objs, &pcv1alpha1.ProviderConfig{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "production"}, Spec: pc})
 	e.kube = fake.NewClientBuilder().WithScheme(s).WithObjects(objs...).Build()
-	e.pool = kafka.NewPool(time.Minute, kafka.WithClock(e.clock.Now))
+	e.pool = admin.NewPool(time.Minute, kafka.Factory(time.Minute), admin.WithClock(e.clock.Now))
 	t.Cleanup(e.pool.Close)
 	e.conn = &Connector{Kube: e.kube, Pool: e.pool}
 	return e
@@ -189,7 +193,7 @@ func topic(name string, mod ...func(*v1alpha1.RivvenTopic)) *v1alpha1.RivvenTopi
 
 // brokerTopic reads a topic back with a fresh, independent kadm client, so
 // checks never rely on the provider's own observation code or on a cache.
-func (e *env) brokerTopic(name string, opts ...kgo.Opt) (kafka.Topic, bool) {
+func (e *env) brokerTopic(name string, opts ...kgo.Opt) (admin.Topic, bool) {
 	e.t.Helper()
 	ctx := context.Background()
 	adm := e.admin(opts...)
@@ -199,9 +203,9 @@ func (e *env) brokerTopic(name string, opts ...kgo.Opt) (kafka.Topic, bool) {
 	}
 	td, ok := tds[name]
 	if !ok || errors.Is(td.Err, kerr.UnknownTopicOrPartition) {
-		return kafka.Topic{}, false
+		return admin.Topic{}, false
 	}
-	out := kafka.Topic{Name: name, ID: td.ID.String(), Partitions: int32(len(td.Partitions)), ReplicationFactor: int32(len(td.Partitions[0].Replicas)), Configs: map[string]string{}}
+	out := admin.Topic{Name: name, ID: td.ID.String(), Partitions: int32(len(td.Partitions)), ReplicationFactor: int32(len(td.Partitions[0].Replicas)), Configs: map[string]string{}}
 	rcs, err := adm.DescribeTopicConfigs(ctx, name)
 	if err != nil {
 		e.t.Fatalf("configs %q: %v", name, err)
@@ -220,15 +224,15 @@ func (e *env) brokerTopic(name string, opts ...kgo.Opt) (kafka.Topic, bool) {
 	}
 	for _, r := range res {
 		for _, d := range r.Described {
-			perm := kafka.PermissionAllow
+			perm := admin.PermissionAllow
 			if d.Permission == kmsg.ACLPermissionTypeDeny {
-				perm = kafka.PermissionDeny
+				perm = admin.PermissionDeny
 			}
 			op := kafkaOps[d.Operation.String()]
-			out.ACLs = append(out.ACLs, kafka.ACL{Principal: d.Principal, Host: d.Host, Operation: op, Permission: perm})
+			out.ACLs = append(out.ACLs, admin.ACL{Principal: d.Principal, Host: d.Host, Operation: op, Permission: perm})
 		}
 	}
-	out.ACLs = kafka.SortACLs(out.ACLs)
+	out.ACLs = admin.SortACLs(out.ACLs)
 	return out, true
 }
 

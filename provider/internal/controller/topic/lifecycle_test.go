@@ -3,6 +3,7 @@ package topic
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -10,11 +11,16 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/twmb/franz-go/pkg/kadm"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/rivven/crossplane-rivven/apis/topic/v1alpha1"
 	pcv1alpha1 "github.com/rivven/crossplane-rivven/apis/v1alpha1"
+	"github.com/rivven/crossplane-rivven/provider/internal/clients/admin"
 	"github.com/rivven/crossplane-rivven/provider/internal/clients/kafka"
 )
 
@@ -36,11 +42,11 @@ func ordersEvents() *v1alpha1.RivvenTopic {
 	})
 }
 
-func allow(p, op string) kafka.ACL {
-	return kafka.ACL{Principal: p, Host: "*", Operation: op, Permission: kafka.PermissionAllow}
+func allow(p, op string) admin.ACL {
+	return admin.ACL{Principal: p, Host: "*", Operation: op, Permission: admin.PermissionAllow}
 }
 
-var wantOrdersACLs = []kafka.ACL{
+var wantOrdersACLs = []admin.ACL{
 	allow("User:analytics", "Read"),
 	allow("User:order-service", "Read"),
 	allow("User:order-service", "Write"),
@@ -60,7 +66,7 @@ func TestCreateObserveDelete(t *testing.T) {
 	if !ok {
 		t.Fatal("topic was not created")
 	}
-	want := kafka.Topic{Name: "orders-events", ID: got.ID, Partitions: 12, ReplicationFactor: 3, Configs: wantOrdersConfigs, ACLs: wantOrdersACLs}
+	want := admin.Topic{Name: "orders-events", ID: got.ID, Partitions: 12, ReplicationFactor: 3, Configs: wantOrdersConfigs, ACLs: wantOrdersACLs}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("broker topic -want +got:\n%s", diff)
 	}
@@ -197,7 +203,7 @@ func TestDrift(t *testing.T) {
 				t.Fatal("drift was not detected")
 			}
 			e.converge(cr)
-			want, err := Desired(cr)
+			want, err := Desired(cr, kafka.ValidateConfig)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -370,8 +376,60 @@ func TestReleaseWithoutBroker(t *testing.T) {
 	if obs, err := e.reconcile(cr); err != nil || obs.ResourceExists {
 		t.Errorf("deleting a kept topic must not need the cluster: exists=%v err=%v", obs.ResourceExists, err)
 	}
+	// A topic to be deleted with its resource, whose cluster went away
+	// first (deleting a RivvenCluster deletes its ProviderConfig and its
+	// brokers): there is no broker left to delete it from, so it is
+	// released, and an event says the topic was not deleted.
+	rec := &recorder{}
+	e.conn.Recorder = rec
 	cr.Spec.DeleteOnRemove = true
-	if _, err := e.reconcile(cr); err == nil {
-		t.Error("deleting a topic that must be removed needs the cluster, and must fail without it")
+	if obs, err := e.reconcile(cr); err != nil || obs.ResourceExists {
+		t.Errorf("a topic whose provider config is gone must be released: exists=%v err=%v", obs.ResourceExists, err)
+	}
+	if len(rec.events) != 1 || !strings.Contains(rec.events[0].Message, `topic "orphan" was not deleted from the broker`) || rec.events[0].Type != event.TypeWarning {
+		t.Errorf("events %+v, want one Warning saying the topic was not deleted", rec.events)
 	}
 }
+
+// A provider config that is itself being deleted releases its deleted
+// topics too; one that stays keeps them until the broker answers.
+func TestReleaseWhileProviderConfigIsDeleted(t *testing.T) {
+	e := newEnv(t, pcv1alpha1.ProviderConfigSpec{}, nil)
+	cr := topic("orders-events", func(cr *v1alpha1.RivvenTopic) { cr.Spec.DeleteOnRemove = true })
+	e.converge(cr)
+	now := metav1.Now()
+	cr.SetDeletionTimestamp(&now)
+
+	e.cluster.Close() // the brokers are gone
+	if _, err := e.reconcile(cr); err == nil {
+		t.Fatal("with its provider config in place, deleting the topic must wait for the broker")
+	}
+	pc := &pcv1alpha1.ProviderConfig{}
+	if err := e.kube.Get(context.Background(), types.NamespacedName{Namespace: ns, Name: "production"}, pc); err != nil {
+		t.Fatal(err)
+	}
+	pc.SetFinalizers([]string{"in-use.crossplane.io"})
+	if err := e.kube.Update(context.Background(), pc); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.kube.Delete(context.Background(), pc); err != nil {
+		t.Fatal(err)
+	}
+	if obs, err := e.reconcile(cr); err != nil || obs.ResourceExists {
+		t.Errorf("a topic whose provider config is being deleted must be released: exists=%v err=%v", obs.ResourceExists, err)
+	}
+}
+
+// recorder keeps the events it is given.
+type recorder struct {
+	mu     sync.Mutex
+	events []event.Event
+}
+
+func (r *recorder) Event(_ runtime.Object, e event.Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, e)
+}
+
+func (r *recorder) WithAnnotations(...string) event.Recorder { return r }

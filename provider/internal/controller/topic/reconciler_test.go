@@ -32,8 +32,9 @@ type fakeManager struct {
 	s *runtime.Scheme
 }
 
-func (m fakeManager) GetClient() client.Client   { return m.c }
-func (m fakeManager) GetScheme() *runtime.Scheme { return m.s }
+func (m fakeManager) GetClient() client.Client    { return m.c }
+func (m fakeManager) GetScheme() *runtime.Scheme  { return m.s }
+func (m fakeManager) GetAPIReader() client.Reader { return m.c }
 
 // runReconciler drives crossplane-runtime's real managed reconciler (with
 // a fake Kubernetes API and the kfake brokers) for the given resources.

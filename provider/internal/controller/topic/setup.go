@@ -13,13 +13,13 @@ import (
 
 	"github.com/rivven/crossplane-rivven/apis/topic/v1alpha1"
 	pcv1alpha1 "github.com/rivven/crossplane-rivven/apis/v1alpha1"
-	"github.com/rivven/crossplane-rivven/provider/internal/clients/kafka"
+	"github.com/rivven/crossplane-rivven/provider/internal/clients/admin"
 )
 
 // Setup adds the RivvenTopic controller to the manager. pool is shared by
 // every reconcile, so all topics of a cluster use one client and one
 // observation per poll interval.
-func Setup(mgr ctrl.Manager, o controller.Options, pool *kafka.Pool) error {
+func Setup(mgr ctrl.Manager, o controller.Options, pool *admin.Pool) error {
 	name := managed.ControllerName(v1alpha1.RivvenTopicGroupKind)
 	r := NewReconciler(mgr, o, pool, event.NewAPIRecorder(mgr.GetEventRecorderFor(name)))
 	return ctrl.NewControllerManagedBy(mgr).
@@ -31,12 +31,18 @@ func Setup(mgr ctrl.Manager, o controller.Options, pool *kafka.Pool) error {
 
 // NewReconciler returns crossplane-runtime's managed reconciler wired to
 // the RivvenTopic connector. It only needs the manager's client and scheme.
-func NewReconciler(mgr manager.Manager, o controller.Options, pool *kafka.Pool, rec event.Recorder) *managed.Reconciler {
+func NewReconciler(mgr manager.Manager, o controller.Options, pool *admin.Pool, rec event.Recorder) *managed.Reconciler {
 	name := managed.ControllerName(v1alpha1.RivvenTopicGroupKind)
 	conn := &Connector{
-		Kube:  mgr.GetClient(),
-		Usage: resource.NewProviderConfigUsageTracker(mgr.GetClient(), &pcv1alpha1.ProviderConfigUsage{}),
-		Pool:  pool,
+		Kube: mgr.GetClient(),
+		// Uncached: the manager's cache would start an informer on
+		// every Secret of the watched namespaces at the first read.
+		// A provider config's Secrets are read when its topics connect.
+		Secrets:   mgr.GetAPIReader(),
+		Usage:     resource.NewProviderConfigUsageTracker(mgr.GetClient(), &pcv1alpha1.ProviderConfigUsage{}),
+		Pool:      pool,
+		Recorder:  rec,
+		SecretTTL: o.PollInterval,
 	}
 	return managed.NewReconciler(mgr,
 		resource.ManagedKind(v1alpha1.RivvenTopicGroupVersionKind),

@@ -1,11 +1,9 @@
-package kafka
+package admin
 
 import (
 	"context"
 	"sync"
 	"time"
-
-	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // Pool keeps one admin client and one shared observation per cluster (per
@@ -20,30 +18,12 @@ type Pool struct {
 	clusters map[string]*Cluster
 }
 
-// idlePolls is how many poll intervals a cluster's client may go unused
+// IdlePolls is how many poll intervals a cluster's client may go unused
 // before it is closed, for example after its ProviderConfig was deleted.
-const idlePolls = 10
-
-// connIdleTimeout keeps a client's broker connections open across polls.
-// franz-go sends each "any broker" request (Metadata, DescribeConfigs,
-// DescribeACLs) to the next of the brokers and a seed in turn, so one
-// connection may serve nothing for a few poll intervals; with franz-go's
-// default of 30s every connection idle that long was closed, and each poll
-// paid new handshakes (ApiVersions) for them. A connection unused for
-// idlePolls intervals belongs to a client the pool closes anyway.
-func connIdleTimeout(poll time.Duration) time.Duration {
-	// franz-go accepts 100ms to 15 minutes.
-	return min(max(idlePolls*poll, 30*time.Second), 15*time.Minute)
-}
+const IdlePolls = 10
 
 // PoolOption configures a Pool.
 type PoolOption func(*Pool)
-
-// WithAdminFactory replaces how admin clients are built, for example to add
-// client options in tests.
-func WithAdminFactory(f func(Connection) (Admin, error)) PoolOption {
-	return func(p *Pool) { p.newAdmin = f }
-}
 
 // WithClock replaces the clock, for tests of cache expiry.
 func WithClock(now func() time.Time) PoolOption {
@@ -52,11 +32,12 @@ func WithClock(now func() time.Time) PoolOption {
 
 // NewPool returns a pool whose cluster observations are reused for ttl,
 // normally the poll interval: every topic of a cluster polled within one
-// interval is answered from one metadata, one config and one ACL request.
-func NewPool(ttl time.Duration, o ...PoolOption) *Pool {
+// interval is answered from one observation. newAdmin builds a cluster's
+// client for its connection (and so for its protocol).
+func NewPool(ttl time.Duration, newAdmin func(Connection) (Admin, error), o ...PoolOption) *Pool {
 	p := &Pool{
 		ttl:      ttl,
-		newAdmin: func(c Connection) (Admin, error) { return NewAdmin(c, kgo.ConnIdleTimeout(connIdleTimeout(ttl))) },
+		newAdmin: newAdmin,
 		now:      time.Now,
 		clusters: map[string]*Cluster{},
 	}
@@ -74,7 +55,7 @@ func (p *Pool) Get(key string, c Connection) (*Cluster, error) {
 	defer p.mu.Unlock()
 	now := p.now()
 	for k, cl := range p.clusters {
-		if k != key && now.Sub(cl.lastUsed) > idlePolls*p.ttl {
+		if k != key && now.Sub(cl.lastUsed) > IdlePolls*p.ttl {
 			cl.admin.Close()
 			delete(p.clusters, k)
 		}
