@@ -31,10 +31,9 @@ func (p *Pod) execProbe(ctx context.Context, probe *corev1.Probe, c *containerSt
 	if len(probe.Exec.Command) == 0 {
 		return errors.New("exec probe without a command")
 	}
-	// A state of its own: the container's /etc/hosts file, bind-mounted
-	// into the running process, is never rewritten under it.
-	run := &containerState{spec: *c.spec.DeepCopy()}
-	run.spec.Name = c.spec.Name + "-probe"
+	// The command resolves names with the container's own /etc/hosts, the
+	// one it started with, as a command exec'd into the container would.
+	run := &containerState{spec: *c.spec.DeepCopy(), hostsFile: hostsPath(p.cfg.Dir, c.spec.Name)}
 	run.spec.Command = probe.Exec.Command
 	run.spec.Args = nil
 	cmd, err := p.command(run)

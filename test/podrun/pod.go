@@ -57,11 +57,14 @@ type Pod struct {
 }
 
 type containerState struct {
-	spec    corev1.Container
-	status  corev1.ContainerStatus
-	logPath string
-	proc    *os.Process
-	stopped bool
+	spec corev1.Container
+	// hostsFile, when set, is an existing /etc/hosts for the process
+	// instead of one written from the network's current names.
+	hostsFile string
+	status    corev1.ContainerStatus
+	logPath   string
+	proc      *os.Process
+	stopped   bool
 }
 
 // Start creates the pod's sandbox on n and starts its containers: init
@@ -365,9 +368,14 @@ func (p *Pod) command(c *containerState) (*exec.Cmd, error) {
 
 	// The container's own /etc/hosts, bind-mounted in a mount namespace
 	// of its own, so names resolve as in its pod and nothing else changes.
-	hosts := filepath.Join(p.cfg.Dir, "files", c.spec.Name+".hosts")
-	if err := os.WriteFile(hosts, p.net.hostsFile(p.cfg.Name, p.sb.IP), 0o644); err != nil {
-		return nil, err
+	// A command run in a running container (an exec probe) sees the file
+	// the container started with.
+	hosts := c.hostsFile
+	if hosts == "" {
+		hosts = hostsPath(p.cfg.Dir, c.spec.Name)
+		if err := os.WriteFile(hosts, p.net.hostsFile(p.cfg.Name, p.sb.IP), 0o644); err != nil {
+			return nil, err
+		}
 	}
 	priv := []string{"--net=" + p.sb.NetnsPath(), "--",
 		"unshare", "--mount", "--propagation", "private", "--",
@@ -380,6 +388,9 @@ func (p *Pod) command(c *containerState) (*exec.Cmd, error) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	return cmd, nil
 }
+
+// hostsPath is the /etc/hosts file of container name of the pod in dir.
+func hostsPath(dir, name string) string { return filepath.Join(dir, "files", name+".hosts") }
 
 // ownedVolumes hands out volume directories owned by the pod's group, as
 // fsGroup makes them.

@@ -39,6 +39,11 @@ func serve() {
 			fmt.Println("not ready:", err, "uid", os.Getuid())
 			os.Exit(1)
 		}
+		// Names resolve as when the container started.
+		if addrs, _ := net.LookupHost("probe.ns.svc"); fmt.Sprint(addrs) != "[10.89.1.200]" {
+			fmt.Println("probe.ns.svc resolves to", addrs)
+			os.Exit(1)
+		}
 		os.Exit(0)
 	}
 	if os.Getenv("EXIT_AT_ONCE") != "" {
@@ -165,14 +170,16 @@ func TestPodLifecycle(t *testing.T) {
 }
 
 // TestExecProbe: an exec readiness probe runs its command inside the
-// container (the pod's user, env and volumes, command[0] standing for the
-// image's binary), and Ready follows its exit code both ways.
+// container (the pod's user, env, volumes and /etc/hosts as the container
+// started with it, command[0] standing for the image's binary), and Ready
+// follows its exit code both ways.
 func TestExecProbe(t *testing.T) {
 	img := testImage(t)
 	n, err := NewNetwork("podrunt1", netip.MustParsePrefix("10.89.1.0/24"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	n.AddHost("probe.ns.svc", netip.MustParseAddr("10.89.1.200"))
 	spec := corev1.PodSpec{
 		Containers: []corev1.Container{{
 			Name: "server", Image: "test/server:1",
@@ -197,6 +204,8 @@ func TestExecProbe(t *testing.T) {
 	if err := WaitFor(ctx, func() bool { cs := pod.Status().ContainerStatuses; return len(cs) > 0 && cs[0].State.Running != nil }); err != nil {
 		t.Fatalf("never running: %+v", pod.Status())
 	}
+	// A name added later is for containers started later.
+	n.AddHost("probe.ns.svc", netip.MustParseAddr("10.89.1.201"))
 	// Three probe periods without the file: never ready.
 	time.Sleep(3 * time.Second)
 	if pod.Ready() {
