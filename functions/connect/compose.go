@@ -26,12 +26,14 @@ type Input struct {
 	Observed        map[resource.Name]resource.ObservedComposed
 }
 
-// Output of Compose: desired composed resources, XR status fields and
-// warnings for the user.
+// Output of Compose: desired composed resources, XR status fields,
+// warnings for the user and the readiness of the workers (the observed
+// Deployment), which the WorkersReady condition reports.
 type Output struct {
 	Desired  map[resource.Name]*resource.DesiredComposed
 	Status   map[string]any
 	Warnings []string
+	Workers  readiness.Result
 }
 
 // Compose is the pure core of the function: spec, cluster and observed
@@ -43,7 +45,7 @@ func Compose(in Input) (Output, error) {
 		podsecurity.RestrictedAnnotations(spec.PodAnnotations)); err != nil {
 		return Output{}, err
 	}
-	live, ready := probesEnabled(&spec.PodTemplate)
+	live, _ := probesEnabled(&spec.PodTemplate)
 	smEnabled := spec.ServiceMonitor != nil && spec.ServiceMonitor.Enabled
 
 	tls, tlsSecret, tlsWarning, err := brokerTLS(spec.TLS, in.Cluster, in.Namespace)
@@ -57,9 +59,10 @@ func Compose(in Input) (Output, error) {
 		servers = []string{"unresolved:9092"}
 	}
 	pipe, err := pipeline.Build(pipeline.Input{
-		Spec:         *spec,
-		Broker:       pipeline.Broker{BootstrapServers: servers, TLS: tls},
-		ForceHealth:  live || ready,
+		Spec:   *spec,
+		Broker: pipeline.Broker{BootstrapServers: servers, TLS: tls},
+		// The liveness probe gets /live; readiness runs a command.
+		ForceHealth:  live,
 		ForceMetrics: smEnabled,
 	})
 	if err != nil {
@@ -67,8 +70,8 @@ func Compose(in Input) (Output, error) {
 	}
 
 	status := map[string]any{
-		"sources": fmt.Sprintf("%d/%d", pipe.EnabledSources, pipe.TotalSources),
-		"sinks":   fmt.Sprintf("%d/%d", pipe.EnabledSinks, pipe.TotalSinks),
+		"enabledSources": fmt.Sprintf("%d/%d", pipe.EnabledSources, pipe.TotalSources),
+		"enabledSinks":   fmt.Sprintf("%d/%d", pipe.EnabledSinks, pipe.TotalSinks),
 	}
 	replicas := int64(1)
 	if spec.Replicas != nil {
@@ -88,6 +91,7 @@ func Compose(in Input) (Output, error) {
 		warnings = append(warnings, fmt.Sprintf("spec.replicas: each of the %d workers runs every enabled source, because rivven-connect does not distribute work between processes: source events are read %d times and CDC sources compete for one replication slot", replicas, replicas))
 	}
 
+	workers := readiness.Deployment(in.Observed[ResourceDeployment].Resource)
 	if !in.Cluster.Ready {
 		kept := keepObserved(in.Observed)
 		for name, dc := range kept {
@@ -96,7 +100,7 @@ func Compose(in Input) (Output, error) {
 		}
 		status["phase"] = PhaseWaitingForCluster
 		status["readyReplicas"] = readyReplicas(in.Observed)
-		return Output{Desired: kept, Status: status, Warnings: warnings}, nil
+		return Output{Desired: kept, Status: status, Warnings: warnings, Workers: workers}, nil
 	}
 
 	objs, err := buildObjects(params{
@@ -135,11 +139,10 @@ func Compose(in Input) (Output, error) {
 		desired[ResourceServiceMonitor] = &resource.DesiredComposed{Resource: cd, Ready: toReady(r.Ready)}
 	}
 
-	dep := readiness.Deployment(in.Observed[ResourceDeployment].Resource)
 	switch {
-	case replicas == 0 && dep.Ready:
+	case replicas == 0 && workers.Ready:
 		status["phase"] = PhaseStopped
-	case dep.Ready:
+	case workers.Ready:
 		status["phase"] = PhaseRunning
 	default:
 		status["phase"] = PhaseProvisioning
@@ -147,7 +150,7 @@ func Compose(in Input) (Output, error) {
 	status["readyReplicas"] = readyReplicas(in.Observed)
 	status["bootstrapServers"] = strings.Join(servers, ",")
 	status["configHash"] = objs.ConfigHash
-	return Output{Desired: desired, Status: status, Warnings: warnings}, nil
+	return Output{Desired: desired, Status: status, Warnings: warnings, Workers: workers}, nil
 }
 
 func readinessOf(name resource.Name, observed *composed.Unstructured) readiness.Result {

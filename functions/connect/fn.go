@@ -14,6 +14,7 @@ import (
 
 	"github.com/rivven/crossplane-rivven/apis/connect/v1alpha1"
 	"github.com/rivven/crossplane-rivven/functions/internal/observed"
+	"github.com/rivven/crossplane-rivven/functions/internal/readiness"
 )
 
 // RequiredCluster names the required-resource request for the RivvenCluster.
@@ -21,6 +22,11 @@ const RequiredCluster = "rivven-cluster"
 
 // ConditionClusterReady reports whether the referenced RivvenCluster serves.
 const ConditionClusterReady = "ClusterReady"
+
+// ConditionWorkersReady reports whether every desired rivven-connect worker
+// is updated and available: each passed its readiness probe, which runs
+// "rivven-connect check" in the container.
+const ConditionWorkersReady = "WorkersReady"
 
 // Phases written to status.phase.
 const (
@@ -116,11 +122,28 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	} else {
 		response.ConditionTrue(rsp, ConditionClusterReady, cl.Reason).WithMessage(cl.Message).TargetCompositeAndClaim()
 	}
+	workersCondition(rsp, out.Workers)
 	if err := response.SetDesiredCompositeResource(rsp, dxr); err != nil {
 		response.Fatal(rsp, fmt.Errorf("cannot set desired composite resource: %w", err))
 		return rsp, nil
 	}
 	return rsp, nil
+}
+
+// workersCondition says why the Deployment is or is not available, with the
+// meaning of its readiness: the readiness probe runs rivven-connect's own
+// check (broker reachable, checked connectors reachable).
+func workersCondition(rsp *fnv1.RunFunctionResponse, w readiness.Result) {
+	if w.Ready {
+		response.ConditionTrue(rsp, ConditionWorkersReady, w.Reason).
+			WithMessage(w.Message + "; each passed rivven-connect check").TargetCompositeAndClaim()
+		return
+	}
+	msg := w.Message
+	if w.Reason == readiness.ReasonReplicasNotReady {
+		msg += ": a worker is ready while rivven-connect check passes in its container (the broker answers within 5 s; postgres-cdc sources and http-webhook sinks are reachable); the Deployment's pods show the check's output in their readiness probe events"
+	}
+	response.ConditionFalse(rsp, ConditionWorkersReady, w.Reason).WithMessage(msg).TargetCompositeAndClaim()
 }
 
 func (f *Function) log() logging.Logger {

@@ -37,8 +37,12 @@ const (
 	portNameHealth  = "health"
 	portNameMetrics = "metrics"
 	livePath        = "/live"
-	defaultImage    = "ghcr.io/hupe1980/rivven-connect"
-	defaultVersion  = commonv1alpha1.DefaultRivvenVersion
+	// binaryPath is the rivven-connect binary in its image (the image is
+	// FROM scratch with the binary as /app, its entrypoint; there is no
+	// shell), which an exec probe must name.
+	binaryPath     = "/app"
+	defaultImage   = "ghcr.io/hupe1980/rivven-connect"
+	defaultVersion = commonv1alpha1.DefaultRivvenVersion
 )
 
 // Objects are the desired composed resources of one RivvenConnect.
@@ -180,6 +184,20 @@ func liveProbe(s *commonv1alpha1.ProbeSettings, initialDelay int32) *corev1.Prob
 		corev1.Probe{InitialDelaySeconds: initialDelay, PeriodSeconds: 10, TimeoutSeconds: 5, FailureThreshold: 3})
 }
 
+// readyProbe runs rivven-connect's own check in the container: it loads the
+// same pipeline file, connects to the brokers (failing after 5 s) and checks
+// the connectors it knows how to check (postgres-cdc connects to
+// PostgreSQL, http-webhook sends a HEAD request), exiting non-zero when any
+// fails. The HTTP endpoints cannot serve: /health and /ready answer 503
+// whatever the pipeline does (rivven-connect 0.0.22 never marks the broker
+// connected or a connector running), so a Deployment gated on them would
+// never be available, and /live says only that the process serves. The
+// timeout leaves the broker check its 5 s.
+func readyProbe(s *commonv1alpha1.ProbeSettings) *corev1.Probe {
+	return probes.Tuned(s, corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{binaryPath, "-c", configPath, "check"}}},
+		corev1.Probe{InitialDelaySeconds: 5, PeriodSeconds: 10, TimeoutSeconds: 10, FailureThreshold: 3})
+}
+
 func deployment(p params, hash string) (*appsv1.Deployment, error) {
 	spec := p.spec
 	podSC, err := podsecurity.MergePod(spec.SecurityContext)
@@ -215,11 +233,11 @@ func deployment(p params, hash string) (*appsv1.Deployment, error) {
 	if spec.Resources != nil {
 		main.Resources = *spec.Resources
 	}
-	// /health and /ready answer 503 at rivven-connect HEAD whatever the
-	// pipeline does (FACTS §1.4); /live is the only endpoint that tells a
-	// serving process apart from a dead one.
+	// Liveness: /live, which tells a serving process from a dead one and
+	// nothing more, so a worker is restarted only when it hangs. Readiness:
+	// rivven-connect check (readyProbe).
 	main.LivenessProbe = liveProbe(spec.LivenessProbe, 10)
-	main.ReadinessProbe = liveProbe(spec.ReadinessProbe, 5)
+	main.ReadinessProbe = readyProbe(spec.ReadinessProbe)
 	validate := corev1.Container{
 		Name:            "validate",
 		Image:           img,

@@ -14,8 +14,8 @@ import (
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:scope=Namespaced,categories={crossplane,rivven}
 // +kubebuilder:printcolumn:name="PHASE",type="string",JSONPath=".status.phase"
-// +kubebuilder:printcolumn:name="SOURCES",type="string",JSONPath=".status.sources"
-// +kubebuilder:printcolumn:name="SINKS",type="string",JSONPath=".status.sinks"
+// +kubebuilder:printcolumn:name="ENABLED-SOURCES",type="string",JSONPath=".status.enabledSources",description="Sources the pipeline file runs (enabled) out of the sources spec.sources configures"
+// +kubebuilder:printcolumn:name="ENABLED-SINKS",type="string",JSONPath=".status.enabledSinks",description="Sinks the pipeline file runs (enabled) out of the sinks spec.sinks configures"
 type RivvenConnect struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`
@@ -142,8 +142,15 @@ type ConnectTLSSpec struct {
 
 // RivvenConnectStatus is what the function observed.
 type RivvenConnectStatus struct {
-	// Phase summarises the pipeline: WaitingForCluster, Provisioning,
-	// Running or Degraded.
+	// Phase summarises the pipeline. WaitingForCluster: the RivvenCluster
+	// is missing or not Ready, nothing new is composed. Provisioning: the
+	// Deployment is not yet available: being created or rolled out, or a
+	// worker fails its readiness probe, which runs "rivven-connect check"
+	// in the container (the broker must answer within 5 s; postgres-cdc
+	// sources and http-webhook sinks are checked too); condition
+	// WorkersReady says which. Running: every desired worker is updated
+	// and available, so each passed that check. Stopped: spec.replicas is
+	// 0.
 	// +optional
 	Phase string `json:"phase,omitempty"`
 
@@ -151,17 +158,23 @@ type RivvenConnectStatus struct {
 	// +optional
 	Replicas int32 `json:"replicas,omitempty"`
 
-	// ReadyReplicas available.
+	// ReadyReplicas of the Deployment: workers passing the readiness probe.
 	// +optional
 	ReadyReplicas int32 `json:"readyReplicas,omitempty"`
 
-	// Sources enabled out of all sources, e.g. "1/2".
+	// EnabledSources counts spec.sources as enabled/configured, e.g. "1/2":
+	// the sources the pipeline file runs (enabled: true, the default) out
+	// of all sources configured. Enabled is what the spec asks for, not an
+	// observation that a source runs: rivven-connect reports no
+	// per-connector state (its /health and /ready answer 503 whatever the
+	// connectors do).
 	// +optional
-	Sources string `json:"sources,omitempty"`
+	EnabledSources string `json:"enabledSources,omitempty"`
 
-	// Sinks enabled out of all sinks, e.g. "3/3".
+	// EnabledSinks counts spec.sinks as enabled/configured, e.g. "3/3", in
+	// the same sense as EnabledSources.
 	// +optional
-	Sinks string `json:"sinks,omitempty"`
+	EnabledSinks string `json:"enabledSinks,omitempty"`
 
 	// BootstrapServers the pipeline talks to.
 	// +optional

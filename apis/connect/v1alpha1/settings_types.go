@@ -11,8 +11,8 @@ type ConnectSettings struct {
 	// +optional
 	Retry *RetrySettings `json:"retry,omitempty"`
 
-	// Health server (/health, /ready, /live). It is turned on whenever a
-	// probe is enabled, because the probes use /live.
+	// Health server (/health, /ready, /live). It is turned on whenever the
+	// liveness probe is enabled, because that probe uses /live.
 	// +optional
 	Health *HealthSettings `json:"health,omitempty"`
 
