@@ -86,10 +86,7 @@ func Compose(in Input) (Output, error) {
 		warnings = append(warnings, fmt.Sprintf("spec.version: %q is not a tested Rivven release (tested: %s); the pipeline file is written for the tested releases' rivven-connect",
 			v, strings.Join(commonv1alpha1.SupportedRivvenVersions, ", ")))
 	}
-	if replicas > 1 && pipe.EnabledSources > 0 {
-		// Every worker loads the whole file; nothing splits the sources.
-		warnings = append(warnings, fmt.Sprintf("spec.replicas: each of the %d workers runs every enabled source, because rivven-connect does not distribute work between processes: source events are read %d times and CDC sources compete for one replication slot", replicas, replicas))
-	}
+	warnings = append(warnings, replicaWarnings(spec, replicas)...)
 
 	workers := readiness.Deployment(in.Observed[ResourceDeployment].Resource)
 	if !in.Cluster.Ready {

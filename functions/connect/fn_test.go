@@ -317,10 +317,10 @@ func TestComposeSeedAgainstReadyCluster(t *testing.T) {
 	}
 	replicasWarned := false
 	for _, r := range rsp.GetResults() {
-		replicasWarned = replicasWarned || strings.HasPrefix(r.GetMessage(), "spec.replicas: each of the 2 workers")
+		replicasWarned = replicasWarned || strings.HasPrefix(r.GetMessage(), `spec.replicas: 2 workers each start spec.sources[0] (postgres-cdc) on replication slot "rivven_cdc_slot"`)
 	}
 	if !replicasWarned {
-		t.Error("two workers duplicating the CDC source are not reported")
+		t.Error("two workers on one replication slot are not reported")
 	}
 }
 
