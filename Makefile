@@ -23,8 +23,9 @@ render: crossplane-tools ## Render every example with the real `crossplane rende
 	hack/render.sh
 
 .PHONY: test
-test: tools crossplane-tools kube-tools rivven postgres verify-generated ## Run every test: unit, render golden files, real API server tier, broker tier on the real rivvend.
+test: tools crossplane-tools kube-tools rivven postgres verify-generated verify-vectors ## Run every test: unit, render golden files, real API server tier, broker tier on the real rivvend, protocol vectors and a fuzz smoke.
 	go test $(GO_TEST_FLAGS) ./...
+	$(MAKE) --no-print-directory fuzz-smoke
 
 ##@ Development
 
@@ -46,8 +47,8 @@ build: ## Build the function and provider binaries into bin/.
 	go build -o $(BIN)/ ./functions/cluster/cmd/function-rivven-cluster ./functions/connect/cmd/function-rivven-connect ./provider/cmd/provider
 
 .PHONY: unit
-unit: ## Run only the fast unit tests (no external binaries).
-	go test $(GO_TEST_FLAGS) $$(go list ./... | grep -v '/test/')
+unit: ## Run only the fast unit tests (no external binaries: -short skips the real-broker tests beside them).
+	go test -short $(GO_TEST_FLAGS) $$(go list ./... | grep -v '/test/')
 
 # Targets of the packaging, end-to-end and benchmark tiers live beside their scripts.
 include $(sort $(wildcard hack/mk/*.mk))

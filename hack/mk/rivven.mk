@@ -30,3 +30,14 @@ postgres: ## Install Debian's PostgreSQL server when it is missing (the connect 
 	@ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || { echo "installing Debian's postgresql"; \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql </dev/null || { apt-get update -qq </dev/null && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql </dev/null; }; }
+
+# A short run of each decoder's fuzz target: arbitrary bytes never panic and
+# whatever decodes re-encodes to the same value. `go test -fuzz` takes one
+# target per run.
+FUZZ_TIME ?= 10s
+RIVVEN_FUZZ := FuzzUnmarshalResponse FuzzUnmarshalRequest FuzzReadFrame
+
+.PHONY: fuzz-smoke
+fuzz-smoke: ## Fuzz the Rivven protocol decoders briefly (FUZZ_TIME per target, default 10s).
+	@for f in $(RIVVEN_FUZZ); do \
+		go test ./provider/internal/clients/rivven/protocol/ -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZ_TIME) || exit 1; done

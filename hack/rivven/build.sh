@@ -4,6 +4,8 @@
 #   rivvend        the broker                (crate rivvend, default features)
 #   rivven-connect the connector runtime     (crate rivven-connect, CONNECT_FEATURES)
 #   rivven         the CLI, our independent client (crate rivven)
+#   rivven-topic-configs  hack/rivven/topicconfigs: rivven-client's
+#                  describe_topic_configs as a command (the CLI has none)
 #
 # Each binary is built with `cargo install --locked` (the crate's own Cargo.lock)
 # and cargo's default release profile: the profile the published binaries get,
@@ -72,6 +74,28 @@ build() {
 	log "built ${bin} ${version} in $((SECONDS - start))s"
 }
 
+# build_checker BINARY DIR: our own small Rust program in DIR (a client
+# Rivven's authors wrote, wrapped as a command the tests run), built from its
+# committed Cargo.lock. Rebuilt when its sources change.
+build_checker() {
+	local bin="$1" dir="${root}/$2"
+	local stamp="${dest}/.${bin}.stamp" want
+	want="$(cat "${dir}/Cargo.toml" "${dir}/Cargo.lock" "${dir}/src/main.rs" | sha256sum | cut -c1-16)"
+	if [ -x "${dest}/${bin}" ] && [ -f "${stamp}" ] && [ "$(cat "${stamp}")" = "${want}" ]; then
+		log "${bin} is up to date"
+		return
+	fi
+	log "building ${bin} (${2})"
+	local start=${SECONDS} tmp
+	tmp="$(mktemp -d)"
+	cargo install --locked --quiet --root "${tmp}" --path "${dir}" </dev/null
+	install -m 0755 "${tmp}/bin/${bin}" "${dest}/.${bin}.tmp"
+	mv -f "${dest}/.${bin}.tmp" "${dest}/${bin}"
+	rm -rf "${tmp}"
+	echo "${want}" >"${stamp}"
+	log "built ${bin} in $((SECONDS - start))s"
+}
+
 ensure_toolchain
 versions=("$@")
 [ ${#versions[@]} -gt 0 ] || versions=("${RIVVEN_SUPPORTED_VERSIONS[@]}")
@@ -81,6 +105,10 @@ for version in "${versions[@]}"; do
 	build rivvend rivvend
 	build rivven rivven
 	build rivven-connect rivven-connect --no-default-features --features "${RIVVEN_CONNECT_FEATURES}"
+	# The checker pins rivven-client of the default version.
+	if [ "${version}" = "${RIVVEN_DEFAULT_VERSION}" ]; then
+		build_checker rivven-topic-configs hack/rivven/topicconfigs
+	fi
 	log "Rivven ${version} in ${dest#"${root}/"}"
 done
 

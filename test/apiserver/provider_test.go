@@ -28,7 +28,6 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-
 )
 
 // providerPoll is the provider's drift-check interval in this test: short, so
@@ -36,10 +35,11 @@ import (
 const providerPoll = time.Second
 
 // startProvider builds provider-rivven's binary and runs it, as a package
-// installation would, against the test API server until the test ends. It
+// installation would, against the test API server until the test ends,
+// watching namespace ns only (other tests' topics are not its business). It
 // logs to the test's output when the test fails (or always with
 // APISERVER_TEST_VERBOSE).
-func startProvider(t *testing.T) {
+func startProvider(t *testing.T, ns string) {
 	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "provider")
@@ -55,7 +55,7 @@ func startProvider(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, bin,
 		"--poll", providerPoll.String(), "--max-reconcile-rate", "50", "--max-concurrent-reconciles", "5",
-		"--no-leader-election", "--metrics-addr", "0", "--health-addr", "0", "--debug")
+		"--no-leader-election", "--metrics-addr", "0", "--health-addr", "0", "--namespace", ns, "--debug")
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
 	var out syncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -198,9 +198,9 @@ func TestProviderReconcilesTopics(t *testing.T) {
 	t.Cleanup(cl.Close)
 	b := broker{adm: kadm.NewClient(cl)}
 
-	startProvider(t)
 	ctx := context.Background()
 	ns := namespace(t, nil)
+	startProvider(t, ns)
 
 	// What function-rivven-cluster composes for RivvenCluster "production".
 	pc := &unstructured.Unstructured{Object: map[string]any{

@@ -3,11 +3,14 @@ package rivvenbin
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"sort"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -171,4 +174,30 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.buf.String()
+}
+
+// TopicConfigs reads the topic's configs (every key, defaults included)
+// through rivven-client, the Rust client of Rivven's authors, with the
+// rivven-topic-configs checker make rivven builds: the rivven CLI of 0.0.22
+// has no command for them.
+func (b *Broker) TopicConfigs(ctx context.Context, version, topic string) (map[string]string, error) {
+	bin, err := Binary(version, "rivven-topic-configs")
+	if err != nil {
+		return nil, err
+	}
+	out, err := exec.CommandContext(ctx, bin, b.Addr, topic).Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return nil, fmt.Errorf("rivven-topic-configs %s: %w: %s", topic, err, ee.Stderr)
+		}
+		return nil, err
+	}
+	// The client logs to stdout before the JSON line.
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	cfg := map[string]string{}
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &cfg); err != nil {
+		return nil, fmt.Errorf("rivven-topic-configs %s: %w: %q", topic, err, out)
+	}
+	return cfg, nil
 }

@@ -23,6 +23,15 @@ import (
 
 var version = v1alpha1.DefaultRivvenVersion
 
+// startBroker starts the real rivvend; make unit (-short) runs without it.
+func startBroker(t *testing.T, env map[string]string) *rivvenbin.Broker {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: not running the real rivvend")
+	}
+	return rivvenbin.StartBroker(t, version, env)
+}
+
 func newAdmin(t *testing.T, addr string) *Admin {
 	t.Helper()
 	a, err := NewAdmin(admin.Connection{Protocol: admin.ProtocolRivven, BootstrapServers: []string{addr}})
@@ -34,7 +43,7 @@ func newAdmin(t *testing.T, addr string) *Admin {
 }
 
 func TestTopicLifecycleOnRivvend(t *testing.T) {
-	b := rivvenbin.StartBroker(t, version, nil)
+	b := startBroker(t, nil)
 	a := newAdmin(t, b.Addr)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -132,7 +141,7 @@ func TestTopicLifecycleOnRivvend(t *testing.T) {
 // rivvend answers every request but Ping with AUTHENTICATION_REQUIRED when
 // auth is on, as it is by default, and a stock broker has no users.
 func TestAuthOnBrokerRefusesTopics(t *testing.T) {
-	b := rivvenbin.StartBroker(t, version, map[string]string{"RIVVEN_NO_REQUIRE_AUTH": "false"})
+	b := startBroker(t, map[string]string{"RIVVEN_NO_REQUIRE_AUTH": "false"})
 	a := newAdmin(t, b.Addr)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -155,7 +164,7 @@ func TestRequestsPerPoll(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(shm) })
-	b := rivvenbin.StartBroker(t, version, map[string]string{"RIVVEN_DATA_DIR": shm})
+	b := startBroker(t, map[string]string{"RIVVEN_DATA_DIR": shm})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	setup := newAdmin(t, b.Addr)
@@ -205,7 +214,7 @@ func TestRequestsPerPoll(t *testing.T) {
 // fact: a release that lists them fails here, and Describe can then ask for
 // every topic in one request.
 func TestClusterMetadataListsNoTopics(t *testing.T) {
-	b := rivvenbin.StartBroker(t, version, nil)
+	b := startBroker(t, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if _, err := newAdmin(t, b.Addr).CreateTopic(ctx, admin.Topic{Name: "orders", Partitions: 4}); err != nil {
