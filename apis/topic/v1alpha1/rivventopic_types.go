@@ -146,25 +146,28 @@ type RivvenTopicParameters struct {
 	// +optional
 	TopicName string `json:"topicName,omitempty"`
 
-	// Partitions is the number of partitions. It may only grow: Kafka cannot
-	// remove partitions.
-	// +kubebuilder:default=1
+	// Partitions is the number of partitions. It may only grow: neither
+	// Kafka nor rivvend can remove partitions. Omitted, the broker's default
+	// applies (a RivvenCluster's spec.config.defaultPartitions, Kafka's
+	// num.partitions), and status.atProvider.partitions reports what the
+	// broker chose.
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=100000
 	// +kubebuilder:validation:XValidation:rule="self >= oldSelf",message="spec.partitions may only grow: Kafka cannot remove partitions from a topic"
 	// +optional
-	Partitions int32 `json:"partitions,omitempty"`
+	Partitions *int32 `json:"partitions,omitempty"`
 
 	// ReplicationFactor is the number of replicas of each partition. It is
 	// immutable. rivvend 0.0.22 has no per-topic replication factor and keeps
 	// one copy of each partition of a topic created through its protocol:
-	// the ReplicationFactorApplied condition says when it differs.
-	// +kubebuilder:default=1
+	// the ReplicationFactorApplied condition says when it differs. Omitted,
+	// the broker's default applies and status.atProvider.replicationFactor
+	// reports it.
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=32767
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.replicationFactor is immutable: changing it needs a partition reassignment, which this provider does not perform"
 	// +optional
-	ReplicationFactor int32 `json:"replicationFactor,omitempty"`
+	ReplicationFactor *int32 `json:"replicationFactor,omitempty"`
 
 	// Config is the topic configuration.
 	// +optional

@@ -77,7 +77,9 @@ func TestDefaults(t *testing.T) {
 	spec := obj["spec"].(map[string]any)
 	acl := spec["acls"].([]any)[0].(map[string]any)
 	got := fmt.Sprintf("%v %v %v %v %v %v", spec["partitions"], spec["replicationFactor"], spec["deleteOnRemove"], acl["permissionType"], acl["host"], spec["managementPolicies"])
-	if want := "1 1 false Allow * [*]"; got != want {
+	// No partitions or replicationFactor is stored: the broker's defaults
+	// apply, and status.atProvider reports them.
+	if want := "<nil> <nil> false Allow * [*]"; got != want {
 		t.Errorf("defaults (partitions rf deleteOnRemove permissionType host managementPolicies) = %q, want %q", got, want)
 	}
 }

@@ -152,6 +152,16 @@ func (in *RivvenTopicParameters) DeepCopyInto(out *RivvenTopicParameters) {
 		*out = new(ClusterReference)
 		**out = **in
 	}
+	if in.Partitions != nil {
+		in, out := &in.Partitions, &out.Partitions
+		*out = new(int32)
+		**out = **in
+	}
+	if in.ReplicationFactor != nil {
+		in, out := &in.ReplicationFactor, &out.ReplicationFactor
+		*out = new(int32)
+		**out = **in
+	}
 	if in.Config != nil {
 		in, out := &in.Config, &out.Config
 		*out = new(TopicConfig)

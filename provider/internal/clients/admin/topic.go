@@ -10,7 +10,9 @@ import (
 // Topic is a topic as the provider wants it or as a broker reports it.
 type Topic struct {
 	Name              string
-	ID                string // broker topic id; empty in a desired Topic and on brokers without ids
+	ID string // broker topic id; empty in a desired Topic and on brokers without ids
+	// Partitions and ReplicationFactor are 0 in a desired topic whose spec
+	// leaves them to the broker's default.
 	Partitions        int32
 	ReplicationFactor int32
 	// Configs holds the topic-level values: for a desired topic every key

@@ -205,7 +205,16 @@ func (a *kadmAdmin) CreateTopic(ctx context.Context, t admin.Topic) (string, err
 	for k, v := range t.Configs {
 		configs[k] = kmsg.StringPtr(v)
 	}
-	resp, err := a.adm.CreateTopic(ctx, t.Partitions, int16(t.ReplicationFactor), configs, t.Name)
+	// -1 asks the broker for its default (num.partitions,
+	// default.replication.factor), as a spec that leaves them out means.
+	partitions, rf := t.Partitions, int16(t.ReplicationFactor)
+	if partitions == 0 {
+		partitions = -1
+	}
+	if rf == 0 {
+		rf = -1
+	}
+	resp, err := a.adm.CreateTopic(ctx, partitions, rf, configs, t.Name)
 	if err != nil {
 		if errors.Is(err, kerr.TopicAlreadyExists) {
 			return "", admin.ErrTopicExists

@@ -14,6 +14,7 @@ import (
 func Compute(desired, observed admin.Topic) admin.Plan {
 	var p admin.Plan
 	switch {
+	case desired.Partitions == 0: // the broker's default, whatever it chose
 	case desired.Partitions > observed.Partitions:
 		p.Partitions = desired.Partitions
 	case desired.Partitions < observed.Partitions:
@@ -21,7 +22,7 @@ func Compute(desired, observed admin.Topic) admin.Plan {
 			"spec.partitions is %d but topic %q has %d partitions and Kafka cannot remove partitions; set spec.partitions to %d or more",
 			desired.Partitions, observed.Name, observed.Partitions, observed.Partitions))
 	}
-	if desired.ReplicationFactor != observed.ReplicationFactor {
+	if desired.ReplicationFactor != 0 && desired.ReplicationFactor != observed.ReplicationFactor {
 		p.Refused = append(p.Refused, fmt.Sprintf(
 			"spec.replicationFactor is %d but topic %q has replication factor %d; changing it needs a partition reassignment, which this provider does not perform",
 			desired.ReplicationFactor, observed.Name, observed.ReplicationFactor))

@@ -263,9 +263,13 @@ func isTopicNotFound(msg string) bool {
 func (a *Admin) CreateTopic(ctx context.Context, t admin.Topic) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
-	partitions := uint32(t.Partitions)
+	var partitions *uint32 // nil: the broker's RIVVEN_DEFAULT_PARTITIONS
+	if t.Partitions > 0 {
+		p := uint32(t.Partitions)
+		partitions = &p
+	}
 	err := a.use(ctx, false, func(c *protocol.Conn) error {
-		resp, err := c.Do(ctx, protocol.CreateTopic{Name: t.Name, Partitions: &partitions})
+		resp, err := c.Do(ctx, protocol.CreateTopic{Name: t.Name, Partitions: partitions})
 		var e *protocol.ErrorResponse
 		if errors.As(err, &e) && strings.Contains(e.Message, "already exists") {
 			return admin.ErrTopicExists

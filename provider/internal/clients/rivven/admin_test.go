@@ -239,3 +239,28 @@ func TestClusterMetadataListsNoTopics(t *testing.T) {
 		}
 	}
 }
+
+// A topic whose spec leaves partitions out gets the broker's default
+// (RIVVEN_DEFAULT_PARTITIONS, which a RivvenCluster's
+// spec.config.defaultPartitions sets), and nothing is planned against it.
+func TestBrokerDefaultPartitions(t *testing.T) {
+	b := startBroker(t, map[string]string{"RIVVEN_DEFAULT_PARTITIONS": "5"})
+	a := newAdmin(t, b.Addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	desired := admin.Topic{Name: "audit-log"}
+	if _, err := a.CreateTopic(ctx, desired); err != nil {
+		t.Fatal(err)
+	}
+	st, err := a.Describe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := st.Topics["audit-log"]
+	if got.Partitions != 5 {
+		t.Errorf("%d partitions, want the broker's default 5", got.Partitions)
+	}
+	if p := Compute(desired, got); !p.Empty() || len(p.NotApplied) != 0 {
+		t.Errorf("plan against the broker's defaults: %q, not applied %v", p.Summary(), p.NotApplied)
+	}
+}

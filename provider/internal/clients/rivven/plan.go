@@ -29,6 +29,7 @@ const (
 func Compute(desired, observed admin.Topic) admin.Plan {
 	var p admin.Plan
 	switch {
+	case desired.Partitions == 0: // the broker's default, whatever it chose
 	case desired.Partitions > observed.Partitions:
 		p.Partitions = desired.Partitions
 	case desired.Partitions < observed.Partitions:
@@ -36,7 +37,7 @@ func Compute(desired, observed admin.Topic) admin.Plan {
 			"spec.partitions is %d but topic %q has %d partitions and rivvend cannot remove partitions; set spec.partitions to %d or more",
 			desired.Partitions, observed.Name, observed.Partitions, observed.Partitions))
 	}
-	if desired.ReplicationFactor != observed.ReplicationFactor {
+	if desired.ReplicationFactor != 0 && desired.ReplicationFactor != observed.ReplicationFactor {
 		p.NotApplied = append(p.NotApplied, admin.NotApplied{Field: "spec.replicationFactor", Reason: reasonNoReplicationFactor})
 	}
 	if len(desired.ACLs) > 0 {

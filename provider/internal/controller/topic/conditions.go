@@ -47,6 +47,8 @@ func appliedConditions(cr *v1alpha1.RivvenTopic, desired, observed admin.Topic, 
 	switch {
 	case unsupported:
 		c.Status, c.Reason, c.Message = "False", v1alpha1.ReasonUnsupportedByBroker, fmt.Sprintf("%s %d not applied: %s", fieldReplicationFactor, desired.ReplicationFactor, n.Reason)
+	case desired.ReplicationFactor == 0:
+		c.Status, c.Reason, c.Message = "True", v1alpha1.ReasonApplied, fmt.Sprintf("%s is not set: the broker's default applies, and it keeps %d copies of each partition", fieldReplicationFactor, observed.ReplicationFactor)
 	case desired.ReplicationFactor != observed.ReplicationFactor:
 		c.Status, c.Reason, c.Message = "False", v1alpha1.ReasonRefused, fmt.Sprintf("%s is %d but the broker keeps %d copies of each partition", fieldReplicationFactor, desired.ReplicationFactor, observed.ReplicationFactor)
 	default:

@@ -17,17 +17,19 @@ type ConfigValidator func(field string, configs map[string]string) error
 // cluster's protocol) and every ACL so nothing invalid is ever sent. Errors
 // name the spec field.
 func Desired(cr *v1alpha1.RivvenTopic, validate ConfigValidator) (admin.Topic, error) {
-	t := admin.Topic{
-		Name:              cr.KafkaTopicName(),
-		Partitions:        cr.Spec.Partitions,
-		ReplicationFactor: cr.Spec.ReplicationFactor,
-		Configs:           map[string]string{},
+	// 0 means "not set": the broker's default applies.
+	t := admin.Topic{Name: cr.KafkaTopicName(), Configs: map[string]string{}}
+	if p := cr.Spec.Partitions; p != nil {
+		if *p < 1 {
+			return admin.Topic{}, fmt.Errorf("spec.partitions must be at least 1, not %d", *p)
+		}
+		t.Partitions = *p
 	}
-	if t.Partitions < 1 {
-		return admin.Topic{}, fmt.Errorf("spec.partitions must be at least 1, not %d", t.Partitions)
-	}
-	if t.ReplicationFactor < 1 || t.ReplicationFactor > 32767 {
-		return admin.Topic{}, fmt.Errorf("spec.replicationFactor must be between 1 and 32767, not %d", t.ReplicationFactor)
+	if rf := cr.Spec.ReplicationFactor; rf != nil {
+		if *rf < 1 || *rf > 32767 {
+			return admin.Topic{}, fmt.Errorf("spec.replicationFactor must be between 1 and 32767, not %d", *rf)
+		}
+		t.ReplicationFactor = *rf
 	}
 	if c := cr.Spec.Config; c != nil {
 		for k, v := range c.AdditionalConfig {

@@ -181,8 +181,8 @@ func topic(name string, mod ...func(*v1alpha1.RivvenTopic)) *v1alpha1.RivvenTopi
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, UID: "uid-" + "x"},
 		Spec: v1alpha1.RivvenTopicSpec{RivvenTopicParameters: v1alpha1.RivvenTopicParameters{
 			ClusterRef:        &v1alpha1.ClusterReference{Name: "production"},
-			Partitions:        3,
-			ReplicationFactor: 3,
+			Partitions:        ptr[int32](3),
+			ReplicationFactor: ptr[int32](3),
 		}},
 	}
 	for _, m := range mod {

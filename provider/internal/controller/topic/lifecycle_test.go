@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kfake"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
@@ -27,8 +28,8 @@ import (
 // ordersEvents is the product documentation's RivvenTopic.
 func ordersEvents() *v1alpha1.RivvenTopic {
 	return topic("orders-events", func(cr *v1alpha1.RivvenTopic) {
-		cr.Spec.Partitions = 12
-		cr.Spec.ReplicationFactor = 3
+		cr.Spec.Partitions = ptr[int32](12)
+		cr.Spec.ReplicationFactor = ptr[int32](3)
 		cr.Spec.Config = &v1alpha1.TopicConfig{
 			RetentionMs:       ptr(int64(604800000)),
 			CleanupPolicy:     ptr(v1alpha1.CleanupPolicy("delete")),
@@ -171,7 +172,7 @@ func TestDrift(t *testing.T) {
 				t.Fatal(err)
 			}
 		}},
-		"SpecPartitionsGrow": {spec: func(cr *v1alpha1.RivvenTopic) { cr.Spec.Partitions = 24 }},
+		"SpecPartitionsGrow": {spec: func(cr *v1alpha1.RivvenTopic) { cr.Spec.Partitions = ptr[int32](24) }},
 		"SpecConfigKeyRemoved": {spec: func(cr *v1alpha1.RivvenTopic) {
 			cr.Spec.Config.CompressionType = nil
 		}},
@@ -236,8 +237,8 @@ func TestRefusals(t *testing.T) {
 		spec    func(cr *v1alpha1.RivvenTopic)
 		wantErr string
 	}{
-		"Shrink":   {spec: func(cr *v1alpha1.RivvenTopic) { cr.Spec.Partitions = 6 }, wantErr: "Kafka cannot remove partitions"},
-		"RFChange": {spec: func(cr *v1alpha1.RivvenTopic) { cr.Spec.ReplicationFactor = 2 }, wantErr: "spec.replicationFactor is 2 but topic \"orders-events\" has replication factor 3"},
+		"Shrink":   {spec: func(cr *v1alpha1.RivvenTopic) { cr.Spec.Partitions = ptr[int32](6) }, wantErr: "Kafka cannot remove partitions"},
+		"RFChange": {spec: func(cr *v1alpha1.RivvenTopic) { cr.Spec.ReplicationFactor = ptr[int32](2) }, wantErr: "spec.replicationFactor is 2 but topic \"orders-events\" has replication factor 3"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -301,7 +302,7 @@ func TestAdoption(t *testing.T) {
 		e := newEnv(t, pcv1alpha1.ProviderConfigSpec{}, nil)
 		seed(e)
 		cr := ordersEvents()
-		cr.Spec.Partitions = 4
+		cr.Spec.Partitions = ptr[int32](4)
 		cr.SetAnnotations(map[string]string{v1alpha1.AnnotationAdopt: "true"})
 		e.converge(cr)
 		got, _ := e.brokerTopic("orders-events")
@@ -433,3 +434,26 @@ func (r *recorder) Event(_ runtime.Object, e event.Event) {
 }
 
 func (r *recorder) WithAnnotations(...string) event.Recorder { return r }
+
+// A spec without partitions or replicationFactor leaves both to the broker's
+// defaults; the status reports what the broker chose, and nothing is planned
+// against them afterwards.
+func TestBrokerDefaults(t *testing.T) {
+	e := newEnv(t, pcv1alpha1.ProviderConfigSpec{}, []kfake.Opt{kfake.DefaultNumPartitions(7)})
+	cr := topic("audit-log", func(cr *v1alpha1.RivvenTopic) { cr.Spec.Partitions, cr.Spec.ReplicationFactor = nil, nil })
+	e.converge(cr)
+	got, ok := e.brokerTopic("audit-log")
+	if !ok || got.Partitions != 7 || got.ReplicationFactor != 3 {
+		t.Fatalf("broker holds %+v (exists %v), want kfake's defaults: 7 partitions, 3 replicas", got, ok)
+	}
+	obs, err := e.reconcile(cr)
+	if err != nil || !obs.ResourceUpToDate {
+		t.Fatalf("second reconcile: up to date %v, %v (diff %q)", obs.ResourceUpToDate, err, obs.Diff)
+	}
+	if ap := cr.Status.AtProvider; ap.Partitions != 7 || ap.ReplicationFactor != 3 {
+		t.Errorf("status.atProvider partitions %d, replicationFactor %d; want what the broker chose, 7 and 3", ap.Partitions, ap.ReplicationFactor)
+	}
+	if c := cr.GetCondition(v1alpha1.TypeReplicationFactorApplied); c.Status != "True" || !strings.Contains(c.Message, "the broker's default applies") {
+		t.Errorf("ReplicationFactorApplied %s: %q", c.Status, c.Message)
+	}
+}

@@ -100,7 +100,7 @@ func TestThousandTopicsOnePoll(t *testing.T) {
 	crs := make([]*v1alpha1.RivvenTopic, n)
 	for i, name := range names {
 		crs[i] = topic(name, func(cr *v1alpha1.RivvenTopic) {
-			cr.Spec.Partitions, cr.Spec.ReplicationFactor = 1, 1
+			cr.Spec.Partitions, cr.Spec.ReplicationFactor = ptr[int32](1), ptr[int32](1)
 			cr.SetAnnotations(map[string]string{v1alpha1.AnnotationAdopt: "true"})
 		})
 	}
