@@ -62,7 +62,7 @@ func measure(ctx context.Context, cp *controlPlane, o options, n, run int, work 
 		pc := &unstructured.Unstructured{Object: map[string]any{
 			"apiVersion": "rivven.io/v1alpha1", "kind": "ProviderConfig",
 			"metadata": map[string]any{"name": clusterName(i), "namespace": ns.Name},
-			"spec":     map[string]any{"bootstrapServers": toAny(brokers[i].cluster.ListenAddrs())},
+			"spec":     map[string]any{"protocol": "Kafka", "bootstrapServers": toAny(brokers[i].cluster.ListenAddrs())},
 		}}
 		if err := cp.kube.Create(ctx, pc); err != nil {
 			return res, fmt.Errorf("ProviderConfig: %w", err)
