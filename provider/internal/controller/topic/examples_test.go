@@ -64,4 +64,9 @@ func TestExamplesDecodeStrictly(t *testing.T) {
 	} else if _, err := Desired(ext, kafka.ValidateConfig); err != nil {
 		t.Errorf("billing-invoices: %v", err)
 	}
+	if edge, ok := decoded["edge-telemetry"]; !ok {
+		t.Error("external-rivven example missing")
+	} else if _, err := Desired(edge, rivven.ValidateConfig); err != nil {
+		t.Errorf("edge-telemetry must pass rivvend's config rules: %v", err)
+	}
 }
