@@ -172,6 +172,34 @@ func TestProviderOnRivvend(t *testing.T) {
 		deleteAndWait(ctx, t, ns, bad.GetName(), wait)
 	})
 
+	t.Run("an existing topic is left alone until adopted", func(t *testing.T) {
+		if _, err := b.CLI(ctx, version, "topic", "create", "legacy-orders", "--partitions", "2"); err != nil {
+			t.Fatal(err)
+		}
+		legacy := rt.DeepCopy()
+		legacy.SetName("legacy-orders")
+		_ = unstructured.SetNestedField(legacy.Object, int64(4), "spec", "partitions")
+		if _, err := apply(ctx, legacy); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, wait, "conflict reported", func() error {
+			u := getTopic(ctx, t, ns, "legacy-orders")
+			if m := conditionField(u, "Synced", "message"); !strings.Contains(m, `topic "legacy-orders" already exists on the broker and was not created by this RivvenTopic`) {
+				return fmt.Errorf("Synced %s: %q", condition(u, "Synced"), m)
+			}
+			return nil
+		})
+		if err := partitionsAre(ctx, b, version, "legacy-orders", 2); err != nil {
+			t.Errorf("a foreign topic was changed: %v", err)
+		}
+		legacy.SetAnnotations(map[string]string{"rivven.io/adopt": "true"})
+		if _, err := apply(ctx, legacy); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, wait, "adopted and grown", func() error { return partitionsAre(ctx, b, version, "legacy-orders", 4) })
+		deleteAndWait(ctx, t, ns, "legacy-orders", wait)
+	})
+
 	t.Run("deleteOnRemove false keeps the topic", func(t *testing.T) {
 		deleteAndWait(ctx, t, ns, name, wait)
 		if err := partitionsAre(ctx, b, version, name, 16); err != nil {
