@@ -84,3 +84,43 @@ func (p Plan) Summary() string {
 	}
 	return strings.Join(parts, "; ")
 }
+
+// PlanPartitions grows the partition count to the desired one, or refuses a
+// shrink, which no broker here can make; broker names it in the refusal. A
+// desired count of 0 leaves the broker's default alone.
+func (p *Plan) PlanPartitions(desired, observed Topic, broker string) {
+	switch {
+	case desired.Partitions == 0:
+	case desired.Partitions > observed.Partitions:
+		p.Partitions = desired.Partitions
+	case desired.Partitions < observed.Partitions:
+		p.Refused = append(p.Refused, fmt.Sprintf(
+			"spec.partitions is %d but topic %q has %d partitions and %s cannot remove partitions; set spec.partitions to %d or more",
+			desired.Partitions, observed.Name, observed.Partitions, broker, observed.Partitions))
+	}
+}
+
+// PlanConfigs sets every desired key whose observed value differs, by
+// equal, and resets every key set on the topic that the spec no longer sets.
+// A key not set on the topic is compared with the broker's default where
+// the observation has it.
+func (p *Plan) PlanConfigs(desired, observed Topic, equal func(key, desired, observed string) bool) {
+	for k, v := range desired.Configs {
+		current, ok := observed.Configs[k]
+		if !ok {
+			current, ok = observed.Defaults[k]
+		}
+		if !ok || !equal(k, v, current) {
+			if p.SetConfigs == nil {
+				p.SetConfigs = map[string]string{}
+			}
+			p.SetConfigs[k] = v
+		}
+	}
+	for k := range observed.Configs {
+		if _, ok := desired.Configs[k]; !ok {
+			p.DeleteConfigs = append(p.DeleteConfigs, k)
+		}
+	}
+	slices.Sort(p.DeleteConfigs)
+}

@@ -9,8 +9,8 @@ import (
 
 // Topic is a topic as the provider wants it or as a broker reports it.
 type Topic struct {
-	Name              string
-	ID string // broker topic id; empty in a desired Topic and on brokers without ids
+	Name string
+	ID   string // broker topic id; empty in a desired Topic and on brokers without ids
 	// Partitions and ReplicationFactor are 0 in a desired topic whose spec
 	// leaves them to the broker's default.
 	Partitions        int32

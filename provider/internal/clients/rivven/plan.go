@@ -1,9 +1,6 @@
 package rivven
 
 import (
-	"fmt"
-	"slices"
-
 	"github.com/rivven/crossplane-rivven/provider/internal/clients/admin"
 )
 
@@ -28,38 +25,13 @@ const (
 // held at all and are reported, never sent.
 func Compute(desired, observed admin.Topic) admin.Plan {
 	var p admin.Plan
-	switch {
-	case desired.Partitions == 0: // the broker's default, whatever it chose
-	case desired.Partitions > observed.Partitions:
-		p.Partitions = desired.Partitions
-	case desired.Partitions < observed.Partitions:
-		p.Refused = append(p.Refused, fmt.Sprintf(
-			"spec.partitions is %d but topic %q has %d partitions and rivvend cannot remove partitions; set spec.partitions to %d or more",
-			desired.Partitions, observed.Name, observed.Partitions, observed.Partitions))
-	}
+	p.PlanPartitions(desired, observed, "rivvend")
 	if desired.ReplicationFactor != 0 && desired.ReplicationFactor != observed.ReplicationFactor {
 		p.NotApplied = append(p.NotApplied, admin.NotApplied{Field: "spec.replicationFactor", Reason: reasonNoReplicationFactor})
 	}
 	if len(desired.ACLs) > 0 {
 		p.NotApplied = append(p.NotApplied, admin.NotApplied{Field: "spec.acls", Reason: reasonNoACLs})
 	}
-	for k, v := range desired.Configs {
-		current, set := observed.Configs[k]
-		if !set {
-			current = observed.Defaults[k]
-		}
-		if !configEqual(k, v, current) {
-			if p.SetConfigs == nil {
-				p.SetConfigs = map[string]string{}
-			}
-			p.SetConfigs[k] = v
-		}
-	}
-	for k := range observed.Configs {
-		if _, ok := desired.Configs[k]; !ok {
-			p.DeleteConfigs = append(p.DeleteConfigs, k)
-		}
-	}
-	slices.Sort(p.DeleteConfigs)
+	p.PlanConfigs(desired, observed, configEqual)
 	return p
 }
