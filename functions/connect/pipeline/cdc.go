@@ -148,7 +148,7 @@ func (c *conn) mysqlCdc(m *v1alpha1.MysqlCdcConfig, field, topic string) (map[st
 		{path: []string{"password"}, value: func() any { return c.secretKey("password") }},
 	}
 	if m == nil {
-		return cfg, softs
+		m = &v1alpha1.MysqlCdcConfig{}
 	}
 	if m.ServerID != nil {
 		cfg["server_id"] = *m.ServerID
@@ -156,6 +156,7 @@ func (c *conn) mysqlCdc(m *v1alpha1.MysqlCdcConfig, field, topic string) (map[st
 	if m.SnapshotMode != "" {
 		cfg["snapshot"] = map[string]any{"mode": snapshotModes[m.SnapshotMode]}
 	}
+	c.mysqlUnapplied(m, field)
 	if m.IncludeGtid {
 		cfg["use_gtid"] = true
 	}
@@ -167,6 +168,30 @@ func (c *conn) mysqlCdc(m *v1alpha1.MysqlCdcConfig, field, topic string) (map[st
 	}
 	c.applyTables(cfg, m.Tables, field, topic, true)
 	return cfg, softs
+}
+
+// mysqlUnapplied warns about what rivven-connect 0.0.22's mysql-cdc source
+// does not do, as its real binary showed against MariaDB 10.11 (the connect
+// tier's TestMySQLCDC).
+func (c *conn) mysqlUnapplied(m *v1alpha1.MysqlCdcConfig, field string) {
+	// rivven-cdc stores the snapshot mode and never reads it: the source
+	// starts at the current binlog position.
+	switch mode := m.SnapshotMode; mode {
+	case "never", "no_data", "schema_only":
+	default:
+		if mode == "" {
+			mode = "initial (the default)"
+		}
+		c.warn("%s.snapshotMode %s is not applied: rivven-connect's mysql-cdc source takes no snapshot in any mode; it streams the binlog from the current position, so rows written before it starts never arrive", field, mode)
+	}
+	if m.IncludeGtid {
+		c.warn("%s.includeGtid is not applied: rivven-connect replicates by GTID only from a gtid_set to start at; without one it starts at the current binlog position", field)
+	}
+	if len(m.Tables) > 0 {
+		// The source keeps an event when "database.table" is a stream of
+		// its catalog, whose streams are named "table" alone.
+		c.warn("%s.tables: rivven-connect's mysql-cdc source delivers no event at all when it is given tables (include_tables): it compares each event's database.table with the bare table names of its catalog, which never match. Leave tables out to capture every table (the column rules go with them)", field)
+	}
 }
 
 func (c *conn) applyTables(cfg map[string]any, tables []v1alpha1.TableSpec, field, topic string, mysql bool) {

@@ -87,7 +87,8 @@ func TestSourceConnectors(t *testing.T) {
 					"column_filters":          map[string]any{"shop.orders": map[string]any{"include": []any{"id"}}},
 				},
 			},
-			wantKeys: []string{"host", "password", "user"},
+			wantKeys:     []string{"host", "password", "user"},
+			wantWarnings: 2, // includeGtid, tables
 		},
 		"http": {
 			spec: v1alpha1.SourceConnectorSpec{Name: "poll", Connector: "http", Topic: "t",
