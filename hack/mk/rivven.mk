@@ -24,9 +24,10 @@ verify-vectors: ## Fail when the committed Rivven protocol test vectors differ f
 		if ! diff -u $(RIVVEN_VECTORS) "$$tmp/vectors.json" >"$$tmp/diff"; then \
 			head -40 "$$tmp/diff"; echo "$(RIVVEN_VECTORS) is stale: run make rivven-vectors"; exit 1; fi
 
-# The connect tier runs Debian's PostgreSQL server for the CDC pipeline.
+# The connect tier runs Debian's PostgreSQL and MariaDB servers for its CDC
+# sources. make test names only postgres, so postgres brings mariadb along.
 .PHONY: postgres
-postgres: ## Install Debian's PostgreSQL server when it is missing (the connect tier's CDC source).
+postgres: mariadb ## Install Debian's PostgreSQL server (and MariaDB) when missing (the connect tier's CDC sources).
 	@ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || { echo "installing Debian's postgresql"; \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql </dev/null || { apt-get update -qq </dev/null && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql </dev/null; }; }
@@ -41,3 +42,13 @@ RIVVEN_FUZZ := FuzzUnmarshalResponse FuzzUnmarshalRequest FuzzReadFrame
 fuzz-smoke: ## Fuzz the Rivven protocol decoders briefly (FUZZ_TIME per target, default 10s).
 	@for f in $(RIVVEN_FUZZ); do \
 		go test ./provider/internal/clients/rivven/protocol/ -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZ_TIME) || exit 1; done
+
+.PHONY: mariadb
+mariadb: ## Install Debian's MariaDB server when it is missing (the connect tier's mysql-cdc source).
+	@test -x /usr/sbin/mariadbd || { echo "installing Debian's mariadb-server"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server </dev/null || { apt-get update -qq </dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server </dev/null; }; }
+
+.PHONY: test-connect
+test-connect: rivven postgres ## Run only the connect tier: composed pipelines on the real rivven-connect, rivvend, PostgreSQL and MariaDB (root).
+	go test $(GO_TEST_FLAGS) -v ./test/connect/
