@@ -9,12 +9,16 @@
 # ${REGISTRY} and ${VERSION} substituted, so the Configuration's dependsOn names
 # the registry the packages are pushed to.
 #
-# REGISTRY must be a registry host with an optional port and no path: Crossplane
-# names a dependency after its repository path (127.0.0.1:15000/function-rivven-cluster
-# becomes Function function-rivven-cluster), and the Compositions reference the
-# functions by exactly those names.
+# REGISTRY is where the packages are pushed: a registry host with an optional
+# port and an optional path, e.g. registry.example.com/platform. Crossplane
+# names a dependency after its repository path without the host
+# (registry.example.com/platform/function-rivven-cluster becomes Function
+# platform-function-rivven-cluster), and a Composition must reference its
+# function by exactly that name: the staged Compositions get the names
+# hack/xpkg/depname computes for REGISTRY. compositions/ keeps the bare names
+# that crossplane render and the render tier use.
 #
-# Usage: REGISTRY=host[:port] VERSION=vX.Y.Z hack/xpkg/build.sh
+# Usage: REGISTRY=host[:port][/path] VERSION=vX.Y.Z hack/xpkg/build.sh
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -28,8 +32,10 @@ crossplane="${root}/bin/crossplane"
 
 log() { printf 'hack/xpkg: %s\n' "$*" >&2; }
 
-if [[ "${REGISTRY}" == */* ]]; then
-	log "REGISTRY=${REGISTRY} has a path; give host[:port] only (Crossplane names dependency Functions after the repository path, and the Compositions reference function-rivven-cluster and function-rivven-connect)"
+# A reference's repository path is lower case; a trailing slash would make
+# an empty path component.
+if [[ ! "${REGISTRY}" =~ ^[A-Za-z0-9.-]+(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$ ]]; then
+	log "REGISTRY=${REGISTRY} is not host[:port][/path] (path components in lower case)"
 	exit 2
 fi
 if [[ ! "${VERSION}" =~ ^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]]; then
@@ -47,6 +53,12 @@ binaries=(
 	"function-rivven-connect:./functions/connect/cmd/function-rivven-connect:9443"
 	"provider-rivven:./provider/cmd/provider:8080"
 )
+
+# The name Crossplane gives each package it installs as a dependency.
+declare -A depname
+for p in function-rivven-cluster function-rivven-connect provider-rivven; do
+	depname[${p}]="$(cd "${root}" && go run ./hack/xpkg/depname "${REGISTRY}/${p}")"
+done
 
 mkdir -p "${bindir}" "${xpkgdir}/images"
 start=${SECONDS}
@@ -102,11 +114,29 @@ name=configuration-rivven
 mkdir -p "${stage}/${name}/package" "${stage}/${name}/examples"
 stage_meta configuration "${stage}/${name}/package"
 cp "${root}"/package/xrds/*.yaml "${stage}/${name}/package/"
-cp "${root}"/compositions/rivvencluster.yaml "${root}"/compositions/rivvenconnect.yaml "${stage}/${name}/package/"
+# stage_composition FILE FUNCTION puts the name of FUNCTION's dependency
+# package into the functionRef of a Composition, and fails unless exactly
+# that reference changed.
+stage_composition() {
+	local file="$1" fn="$2" to="${depname[$2]}"
+	local staged="${stage}/${name}/package/$(basename "${file}")"
+	sed -e "s|^\(\s*name: \)${fn}\$|\1${to}|" "${file}" >"${staged}"
+	if [[ "$(grep -c "name: ${to}\$" "${staged}")" != 1 ]] || { [[ "${to}" != "${fn}" ]] && grep -q "name: ${fn}\$" "${staged}"; }; then
+		log "$(basename "${file}"): expected one functionRef named ${fn}"
+		exit 1
+	fi
+}
+stage_composition "${root}/compositions/rivvencluster.yaml" function-rivven-cluster
+stage_composition "${root}/compositions/rivvenconnect.yaml" function-rivven-connect
 for k in cluster connect topic; do cp "${root}"/examples/${k}/*.yaml "${stage}/${name}/examples/"; done
 build_xpkg "${name}" "${stage}/${name}/package" "${stage}/${name}/examples"
 
-# The registry and version the packages were built for, read by the
-# end-to-end harness so that it serves them where their references point.
-printf 'REGISTRY=%s\nVERSION=%s\nARCH=%s\n' "${REGISTRY}" "${VERSION}" "${ARCH}" >"${xpkgdir}/build.env"
+# The registry and version the packages were built for and the names
+# Crossplane gives the dependencies, read by the end-to-end harness so that it
+# serves the packages where their references point and plays the runtime of
+# the packages Crossplane creates.
+{
+	printf 'REGISTRY=%s\nVERSION=%s\nARCH=%s\n' "${REGISTRY}" "${VERSION}" "${ARCH}"
+	for p in "${!depname[@]}"; do printf 'NAME_%s=%s\n' "${p}" "${depname[${p}]}"; done | sort
+} >"${xpkgdir}/build.env"
 log "done in $((SECONDS - start))s"

@@ -209,12 +209,26 @@ func (c *ControlPlane) Stop() {
 
 // Build is the content of _output/xpkg/build.env.
 type Build struct {
+	// Registry is host[:port][/path]: where the packages are pushed.
 	Registry, Version, Arch string
+	// Names are the names Crossplane gives the packages it installs as
+	// dependencies of the Configuration (hack/xpkg/depname), by package.
+	Names map[string]string
 }
 
 func (b Build) Ref(pkg string) string { return b.Registry + "/" + pkg + ":" + b.Version }
 
-var packages = []string{"function-rivven-cluster", "function-rivven-connect", "provider-rivven", "configuration-rivven"}
+// Host is the registry's host[:port], without the path.
+func (b Build) Host() string { host, _, _ := strings.Cut(b.Registry, "/"); return host }
+
+// Name is the name of the package object Crossplane creates for a
+// dependency, which its revisions carry in label pkg.crossplane.io/package.
+func (b Build) Name(pkg string) string { return b.Names[pkg] }
+
+var packages = append(dependencies, "configuration-rivven")
+
+// dependencies are the packages the Configuration depends on.
+var dependencies = []string{"function-rivven-cluster", "function-rivven-connect", "provider-rivven"}
 
 func (c *ControlPlane) bin(parts ...string) string {
 	return filepath.Join(append([]string{c.opts.Root}, parts...)...)
@@ -248,7 +262,7 @@ func (c *ControlPlane) checkInputs() (Build, error) {
 	if err != nil {
 		return Build{}, err
 	}
-	var b Build
+	b := Build{Names: map[string]string{}}
 	for _, l := range strings.Split(string(raw), "\n") {
 		k, v, _ := strings.Cut(l, "=")
 		switch k {
@@ -258,10 +272,19 @@ func (c *ControlPlane) checkInputs() (Build, error) {
 			b.Version = v
 		case "ARCH":
 			b.Arch = v
+		default:
+			if pkg, ok := strings.CutPrefix(k, "NAME_"); ok {
+				b.Names[pkg] = v
+			}
 		}
 	}
 	if b.Registry == "" || b.Version == "" || b.Arch == "" {
 		return Build{}, fmt.Errorf("%s lacks REGISTRY, VERSION or ARCH", c.rel(env))
+	}
+	for _, p := range dependencies {
+		if b.Names[p] == "" {
+			return Build{}, fmt.Errorf("%s names no dependency package for %s (make xpkg)", c.rel(env), p)
+		}
 	}
 	c.Build = b
 	for _, p := range packages {

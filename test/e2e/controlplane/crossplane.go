@@ -146,9 +146,9 @@ func (c *ControlPlane) install(ctx context.Context) error {
 func (c *ControlPlane) waitPackagesHealthy(ctx context.Context) error {
 	want := []struct{ kind, name string }{
 		{"Configuration", "configuration-rivven"},
-		{"Function", "function-rivven-cluster"},
-		{"Function", "function-rivven-connect"},
-		{"Provider", "provider-rivven"},
+		{"Function", c.Build.Name("function-rivven-cluster")},
+		{"Function", c.Build.Name("function-rivven-connect")},
+		{"Provider", c.Build.Name("provider-rivven")},
 	}
 	return poll(ctx, 5*time.Minute, "packages Installed and Healthy", c.logf, func(ctx context.Context) (bool, string, error) {
 		if err := c.Check(); err != nil {

@@ -17,9 +17,10 @@ import (
 )
 
 // startRegistry serves an in-memory OCI registry on the address the packages
-// were built for and pushes the four packages of _output/xpkg into it.
+// were built for and pushes the four packages of _output/xpkg into it, under
+// the registry's path (an organisation, as users push to).
 func (c *ControlPlane) startRegistry(ctx context.Context) error {
-	host := c.Build.Registry
+	host := c.Build.Host()
 	l, err := net.Listen("tcp", host)
 	if err != nil {
 		return fmt.Errorf("the packages name registry %s, but it cannot be served (is `make run` still up? `make stop`): %w", host, err)

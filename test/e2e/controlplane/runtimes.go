@@ -48,7 +48,8 @@ func (c *ControlPlane) startRuntimes(ctx, bg context.Context) error {
 			return err
 		}
 		st.Endpoint = "dns:///" + hostPort(port)
-		want[fn] = st
+		st.proc = fn
+		want[c.Build.Name(fn)] = st
 	}
 	pkp, err := c.CA.Issue("provider-rivven", nil, "provider-rivven."+crossplaneNamespace)
 	if err != nil {
@@ -58,7 +59,8 @@ func (c *ControlPlane) startRuntimes(ctx, bg context.Context) error {
 	if err != nil {
 		return err
 	}
-	want["provider-rivven"] = st
+	st.proc = "provider-rivven"
+	want[c.Build.Name("provider-rivven")] = st
 	go c.keepRevisions(bg, want)
 
 	if err := poll(ctx, 5*time.Minute, "provider CRDs established", c.logf, func(ctx context.Context) (bool, string, error) {
@@ -105,6 +107,8 @@ type revisionStatus struct {
 	Endpoint            string `json:"endpoint,omitempty"`
 	TLSServerSecretName string `json:"tlsServerSecretName,omitempty"`
 	TLSClientSecretName string `json:"tlsClientSecretName,omitempty"`
+	// proc is the local process that plays the package's runtime.
+	proc string
 }
 
 // runtimeSecrets writes the TLS Secrets a package runtime keeps for a
@@ -174,7 +178,7 @@ func (c *ControlPlane) setRevisionStatus(ctx context.Context, r *unstructured.Un
 	set("tlsClientSecretName", w.TLSClientSecretName)
 	// RuntimeHealthy follows the process: True while it runs.
 	health, reason := "False", "UnhealthyPackageRevision"
-	if p := c.proc(pkg); p != nil {
+	if p := c.proc(w.proc); p != nil {
 		if done, _ := p.exited(); !done {
 			health, reason = "True", "HealthyPackageRevision"
 		}
