@@ -2,6 +2,7 @@ package connect
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -28,49 +29,18 @@ import (
 //
 // rivven-connect 0.0.22, as make rivven builds it (postgres,mysql,http),
 // panics when the postgres-cdc source starts (rustls finds no process-level
-// CryptoProvider), with TLS off too, and the process shuts down. The test
-// accepts exactly that panic and nothing else, and logs it; a build without
-// it must pass every content check below.
+// CryptoProvider), whether or not PostgreSQL offers TLS: the source's
+// default tls.mode "prefer" builds a rustls client config, and the build
+// has two crypto providers and installs neither. The process shuts down.
+// The test accepts exactly that panic and nothing else, and logs it; a
+// build without it must pass every content check below (the snapshot of
+// TestPostgresCDCWithoutTLS would not: it ignores the column rules).
 func TestPostgresCDC(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-
-	pg := startPostgres(t, network(t).Gateway().String())
-	pg.sql(t, "postgres", "CREATE ROLE rivven LOGIN REPLICATION PASSWORD 'cdc-test-password'")
-	pg.sql(t, "postgres", "CREATE DATABASE shop OWNER rivven")
-	pg.sql(t, "shop", `SET ROLE rivven;
-CREATE TABLE public.orders (id int PRIMARY KEY, customer_id int, total numeric(10,2), status text,
-  created_at timestamptz DEFAULT now(), internal_notes text);
-CREATE TABLE public.customers (id int PRIMARY KEY, name text, email text, phone text);
-INSERT INTO public.customers VALUES (7, 'Ada', 'ada@example.com', '555-0100');
-INSERT INTO public.orders (id, customer_id, total, status, internal_notes) VALUES (1, 7, 42.50, 'new', 'secret-note-1');`)
-
-	broker, rc, _ := runProductionBroker(t, ctx)
-
-	xr := readYAML(t, "examples/connect/cdc-pipeline.yaml")
-	spec := xr["spec"].(map[string]any)
-	spec["version"] = v1alpha1.DefaultVersion
-	spec["replicas"] = 1
-	var sinks []any
-	for _, s := range spec["sinks"].([]any) {
-		if s.(map[string]any)["connector"] == "stdout" {
-			sinks = append(sinks, s)
-		}
-	}
-	spec["sinks"] = sinks
-	c := compose(t, xr, rc)
-
-	objs := composed.EmptyObjects()
-	objs.Secrets["postgres-credentials"] = &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "postgres-credentials"}, Data: map[string][]byte{
-		"host": []byte(pg.addr), "port": []byte("5432"), "database": []byte("shop"),
-		"user": []byte("rivven"), "password": []byte("cdc-test-password"),
-	}}
-	worker, err := podrun.Start(network(t), c.Pod(c.Deployment.Spec.Template.Spec, t.TempDir(), objs, rivvenbin.Resolve))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(worker.Stop)
+	run := startCDC(ctx, t, "postgres-cdc", 5432, nil)
+	pg, broker, worker := run.pg, run.broker, run.worker
 
 	// The known panic, or the snapshot's rows.
 	var events string
@@ -112,6 +82,62 @@ INSERT INTO public.customers VALUES (8, 'Grace', 'grace@example.com', '555-0199'
 		}
 	}
 	t.Logf("events on cdc.events:\n%s", events)
+}
+
+// cdcRun is the seed's CDC source on real binaries: PostgreSQL, the broker
+// and the connect pod.
+type cdcRun struct {
+	pg             *postgres
+	broker, worker *podrun.Pod
+}
+
+// startCDC starts PostgreSQL on the pod network's gateway at port with the
+// seed's tables and one order and customer, a broker in namespace ns, and
+// the pod of the seed's cdc-pipeline composed against it (one worker, the
+// card's stdout sink only), its credentials in the composed
+// configSecretRef. patch, when not nil, rewrites the composed pipeline file
+// first.
+func startCDC(ctx context.Context, t *testing.T, ns string, port int, patch func(string) string) cdcRun {
+	t.Helper()
+	pg := startPostgres(t, network(t).Gateway().String(), port)
+	pg.sql(t, "postgres", "CREATE ROLE rivven LOGIN REPLICATION PASSWORD 'cdc-test-password'")
+	pg.sql(t, "postgres", "CREATE DATABASE shop OWNER rivven")
+	pg.sql(t, "shop", `SET ROLE rivven;
+CREATE TABLE public.orders (id int PRIMARY KEY, customer_id int, total numeric(10,2), status text,
+  created_at timestamptz DEFAULT now(), internal_notes text);
+CREATE TABLE public.customers (id int PRIMARY KEY, name text, email text, phone text);
+INSERT INTO public.customers VALUES (7, 'Ada', 'ada@example.com', '555-0100');
+INSERT INTO public.orders (id, customer_id, total, status, internal_notes) VALUES (1, 7, 42.50, 'new', 'secret-note-1');`)
+
+	broker, rc, _ := runProductionBroker(t, ctx, ns)
+
+	xr := readYAML(t, "examples/connect/cdc-pipeline.yaml")
+	spec := xr["spec"].(map[string]any)
+	spec["version"] = v1alpha1.DefaultVersion
+	spec["replicas"] = 1
+	var sinks []any
+	for _, s := range spec["sinks"].([]any) {
+		if s.(map[string]any)["connector"] == "stdout" {
+			sinks = append(sinks, s)
+		}
+	}
+	spec["sinks"] = sinks
+	c := compose(t, xr, rc)
+	if patch != nil {
+		c.ConfigMap.Data["pipeline.yaml"] = patch(c.ConfigMap.Data["pipeline.yaml"])
+	}
+
+	objs := composed.EmptyObjects()
+	objs.Secrets["postgres-credentials"] = &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "postgres-credentials"}, Data: map[string][]byte{
+		"host": []byte(pg.addr), "port": []byte(strconv.Itoa(port)), "database": []byte("shop"),
+		"user": []byte("rivven"), "password": []byte("cdc-test-password"),
+	}}
+	worker, err := podrun.Start(network(t), c.Pod(c.Deployment.Spec.Template.Spec, t.TempDir(), objs, rivvenbin.Resolve))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(worker.Stop)
+	return cdcRun{pg: pg, broker: broker, worker: worker}
 }
 
 // cdcPanic is rustls' panic when two crypto providers are compiled in and

@@ -29,13 +29,16 @@ func readYAML(t *testing.T, path string) map[string]any {
 }
 
 // compose runs the real function-rivven-connect on a RivvenConnect whose
-// cluster is the given RivvenCluster, by default the render example's Ready
-// production cluster.
+// cluster is the given RivvenCluster (its clusterRef then names the
+// cluster's namespace), by default the render example's Ready production
+// cluster.
 func compose(t *testing.T, xr map[string]any, cluster ...map[string]any) *composed.Connect {
 	t.Helper()
 	cl := readYAML(t, "examples/render/connect/required-production.yaml")
 	if len(cluster) > 0 {
 		cl = cluster[0]
+		ref := xr["spec"].(map[string]any)["clusterRef"].(map[string]any)
+		ref["namespace"] = cl["metadata"].(map[string]any)["namespace"]
 	}
 	c, err := composed.RunConnect(xr, cl)
 	if err != nil {

@@ -31,7 +31,7 @@ func TestDatagenPipelineMovesRecords(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 
-	broker, rc, bootstrap := runProductionBroker(t, ctx)
+	broker, rc, bootstrap := runProductionBroker(t, ctx, "datagen")
 	xr := readYAML(t, "examples/connect/datagen-stdout.yaml")
 	c := compose(t, xr, rc)
 	if !strings.Contains(c.ConfigMap.Data["pipeline.yaml"], bootstrap) {
@@ -94,17 +94,19 @@ func cli(t *testing.T) string {
 	return p
 }
 
-// runProductionBroker starts a one-broker RivvenCluster named production in
-// namespace default (the connect examples' clusterRef), composed by
-// function-rivven-cluster and run on rivvend, waits for its readiness probe,
-// makes its client Service name resolve to it, and returns the RivvenCluster
-// as function-rivven-connect reads it then: the status the cluster function
-// publishes, Ready because its broker is.
-func runProductionBroker(t *testing.T, ctx context.Context) (*podrun.Pod, map[string]any, string) {
+// runProductionBroker starts a one-broker RivvenCluster named production
+// (the connect examples' clusterRef) in namespace ns, composed by
+// function-rivven-cluster and run on rivvend, waits for its readiness
+// probe, makes its client Service name resolve to it, and returns the
+// RivvenCluster as function-rivven-connect reads it then: the status the
+// cluster function publishes, Ready because its broker is. Each test names
+// its own namespace, so the Service names of tests running side by side
+// never collide.
+func runProductionBroker(t *testing.T, ctx context.Context, ns string) (*podrun.Pod, map[string]any, string) {
 	t.Helper()
 	cl, err := composed.RunCluster(map[string]any{
 		"apiVersion": "rivven.io/v1alpha1", "kind": "RivvenCluster",
-		"metadata": map[string]any{"name": "production", "namespace": "default"},
+		"metadata": map[string]any{"name": "production", "namespace": ns},
 		"spec":     map[string]any{},
 	})
 	if err != nil {
@@ -127,7 +129,7 @@ func runProductionBroker(t *testing.T, ctx context.Context) (*podrun.Pod, map[st
 	network(t).AddHost(host, netip.MustParseAddr(broker.IP()))
 	rc := map[string]any{
 		"apiVersion": "rivven.io/v1alpha1", "kind": "RivvenCluster",
-		"metadata": map[string]any{"name": "production", "namespace": "default"},
+		"metadata": map[string]any{"name": "production", "namespace": ns},
 		"spec":     map[string]any{"version": v1alpha1.DefaultVersion},
 		"status": map[string]any{
 			"phase": status["phase"], "bootstrapServers": bootstrap,

@@ -45,7 +45,7 @@ CREATE TABLE shop.customers (id int PRIMARY KEY, name varchar(20), email varchar
 INSERT INTO shop.customers VALUES (7, 'Ada', 'ada@example.com');
 INSERT INTO shop.orders VALUES (1, 7, 42.50, 'new', 'secret-note-1');`)
 
-	broker, rc, _ := runProductionBroker(t, ctx)
+	broker, rc, _ := runProductionBroker(t, ctx, "mysql-cdc")
 
 	xr := readYAML(t, "examples/connect/mysql-cdc-kafka.yaml")
 	spec := xr["spec"].(map[string]any)

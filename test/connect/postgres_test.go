@@ -18,6 +18,7 @@ import (
 type postgres struct {
 	bin, dir, sock string
 	addr           string // host the pods dial
+	port           int
 	uid, gid       int
 	cmd            *exec.Cmd
 }
@@ -36,8 +37,8 @@ func postgresBinDir(t *testing.T) string {
 }
 
 // startPostgres initialises a cluster in a temporary directory and starts
-// it as the postgres user, listening on addr:5432 and a private socket.
-func startPostgres(t *testing.T, addr string) *postgres {
+// it as the postgres user, listening on addr:port and a private socket.
+func startPostgres(t *testing.T, addr string, port int) *postgres {
 	t.Helper()
 	u, err := user.Lookup("postgres")
 	if err != nil {
@@ -46,7 +47,7 @@ func startPostgres(t *testing.T, addr string) *postgres {
 	uid, _ := strconv.Atoi(u.Uid)
 	gid, _ := strconv.Atoi(u.Gid)
 	root := t.TempDir()
-	pg := &postgres{bin: postgresBinDir(t), dir: filepath.Join(root, "data"), sock: filepath.Join(root, "sock"), addr: addr, uid: uid, gid: gid}
+	pg := &postgres{bin: postgresBinDir(t), dir: filepath.Join(root, "data"), sock: filepath.Join(root, "sock"), addr: addr, port: port, uid: uid, gid: gid}
 	for _, d := range []string{root, pg.sock} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			t.Fatal(err)
@@ -61,8 +62,8 @@ func startPostgres(t *testing.T, addr string) *postgres {
 		}
 	}
 	pg.run(t, "initdb", "-D", pg.dir, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync")
-	conf := fmt.Sprintf("listen_addresses = '%s'\nport = 5432\nunix_socket_directories = '%s'\nwal_level = logical\n"+
-		"max_replication_slots = 4\nmax_wal_senders = 4\nfsync = off\n", addr, pg.sock)
+	conf := fmt.Sprintf("listen_addresses = '%s'\nport = %d\nunix_socket_directories = '%s'\nwal_level = logical\n"+
+		"max_replication_slots = 4\nmax_wal_senders = 4\nfsync = off\n", addr, port, pg.sock)
 	appendFile(t, filepath.Join(pg.dir, "postgresql.conf"), conf)
 	appendFile(t, filepath.Join(pg.dir, "pg_hba.conf"), "host all all 0.0.0.0/0 scram-sha-256\nhost replication all 0.0.0.0/0 scram-sha-256\n")
 
@@ -81,7 +82,7 @@ func startPostgres(t *testing.T, addr string) *postgres {
 		_ = logf.Close()
 	})
 	deadline := time.Now().Add(30 * time.Second)
-	for exec.Command(filepath.Join(pg.bin, "pg_isready"), "-h", pg.sock, "-q").Run() != nil {
+	for exec.Command(filepath.Join(pg.bin, "pg_isready"), "-h", pg.sock, "-p", strconv.Itoa(port), "-q").Run() != nil {
 		if time.Now().After(deadline) {
 			b, _ := os.ReadFile(logf.Name())
 			t.Fatalf("PostgreSQL did not start:\n%s", b)
@@ -94,7 +95,7 @@ func startPostgres(t *testing.T, addr string) *postgres {
 // sql runs statements through psql on the private socket as postgres.
 func (pg *postgres) sql(t *testing.T, db, stmts string) string {
 	t.Helper()
-	cmd := pg.command(filepath.Join(pg.bin, "psql"), "-h", pg.sock, "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", stmts)
+	cmd := pg.command(filepath.Join(pg.bin, "psql"), "-h", pg.sock, "-p", strconv.Itoa(pg.port), "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", stmts)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("psql: %v\n%s", err, out)

@@ -29,7 +29,7 @@ func TestReadinessIsRivvenConnectCheck(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 
-	broker, rc, _ := runProductionBroker(t, ctx)
+	broker, rc, _ := runProductionBroker(t, ctx, "readiness")
 	healthy := startDatagen(t, "ready-demo", rc)
 
 	// A cluster that says it is Ready at an address that refuses: the
