@@ -87,6 +87,7 @@ func Compose(in Input) (Output, error) {
 			v, strings.Join(commonv1alpha1.SupportedRivvenVersions, ", ")))
 	}
 	warnings = append(warnings, replicaWarnings(spec, replicas)...)
+	warnings = append(warnings, knownFailures(spec)...)
 
 	workers := readiness.Deployment(in.Observed[ResourceDeployment].Resource)
 	if !in.Cluster.Ready {
