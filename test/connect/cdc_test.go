@@ -60,6 +60,9 @@ func TestPostgresCDC(t *testing.T) {
 		if events := consume(ctx, t, broker, "cdc.events"); strings.Contains(events, "[offset=") {
 			t.Fatalf("events arrived although the source panicked:\n%s", events)
 		}
+		if w := strings.Join(composed.Warnings(run.composed.Results), "\n"); !strings.Contains(w, "spec.sources[0] (postgres-cdc): rivven-connect "+v1alpha1.DefaultVersion+" panics starting this source") {
+			t.Errorf("the function does not warn about the panic:\n%s", w)
+		}
 		t.Logf("rivven-connect %s panics starting the postgres-cdc source, no event reaches cdc.events: %s", v1alpha1.DefaultVersion, cdcPanic)
 		return
 	}
@@ -89,6 +92,7 @@ INSERT INTO public.customers VALUES (8, 'Grace', 'grace@example.com', '555-0199'
 type cdcRun struct {
 	pg             *postgres
 	broker, worker *podrun.Pod
+	composed       *composed.Connect
 }
 
 // startCDC starts PostgreSQL on the pod network's gateway at port with the
@@ -137,7 +141,7 @@ INSERT INTO public.orders (id, customer_id, total, status, internal_notes) VALUE
 		t.Fatal(err)
 	}
 	t.Cleanup(worker.Stop)
-	return cdcRun{pg: pg, broker: broker, worker: worker}
+	return cdcRun{pg: pg, broker: broker, worker: worker, composed: c}
 }
 
 // cdcPanic is rustls' panic when two crypto providers are compiled in and
