@@ -45,4 +45,13 @@
 // resource absent from the desired state, and a broker restart must not
 // delete a running pipeline. The ClusterReady condition and status.phase
 // WaitingForCluster say why, and the composite is held not ready.
+//
+// Readiness. rivven-connect's /health and /ready answer 503 whatever the
+// pipeline does (0.0.22 never marks the broker connected nor a connector
+// running) and /live says only that the process serves. So the liveness
+// probe is GET /live and the readiness probe runs `rivven-connect -c
+// /config/pipeline.yaml check` in the container (broker within 5 s,
+// postgres-cdc and http-webhook reachable). The Deployment's availability,
+// and with it status.phase Running, the WorkersReady condition and the
+// composite's readiness, is therefore that check passing in every worker.
 package connect
