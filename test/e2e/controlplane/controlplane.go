@@ -3,8 +3,15 @@
 // kube-scheduler and kwok (fake nodes whose pods become Running and Ready),
 // Crossplane core with the External package runtime, an in-process OCI
 // registry serving the packages of `make xpkg`, our functions and provider as
-// local processes started from the binaries inside those packages, and a
-// kfake broker standing in for the Rivven brokers' Kafka endpoint.
+// local processes started from the binaries inside those packages, a real
+// standalone rivvend at the address the composed ProviderConfig names, and
+// a kfake cluster for the provider's Kafka protocol.
+//
+// What is real and what is not: the broker and connect pods are kwok's, so
+// they turn Running and Ready without any process behind them (kwok runs no
+// probes); the seed's three-broker cluster would run rivvend in cluster
+// mode, which rivvend 0.0.22 cannot start. The one rivvend behind the
+// Service names is the harness's own process (see startRivvend), not a pod.
 //
 // Both the end-to-end test (make e2e) and the demo (make run) use it.
 package controlplane
@@ -35,10 +42,13 @@ type Options struct {
 	Root string
 	// Dir holds the state: logs, certificates, etcd data, kubeconfig.
 	Dir string
-	// KafkaHost is the loopback address the kfake brokers listen on (port
-	// 9092 and up); BrokerNames resolve to it for the provider.
-	KafkaHost   string
+	// RivvenHost is the loopback address of the harness's rivvend (client
+	// port 9092, API 9094); BrokerNames resolve to it for the provider.
+	RivvenHost  string
 	BrokerNames []string
+	// KafkaHost is the loopback address the kfake brokers listen on (ports
+	// 9092-9094).
+	KafkaHost string
 	// Nodes is the number of fake nodes.
 	Nodes int
 	// Volumes are pre-created PersistentVolumes, by storage class.
@@ -72,7 +82,10 @@ type ControlPlane struct {
 	// CA signed every certificate; BrokerTLS is the brokers' key pair.
 	CA        *CA
 	BrokerTLS KeyPair
-	// Kafka is the broker stand-in; KafkaAddrs its listener addresses.
+	// Rivven is the real rivvend at the broker Service address.
+	Rivven *Rivvend
+	// Kafka is the external Kafka-compatible cluster; KafkaAddrs its
+	// listener addresses.
 	Kafka      *kfake.Cluster
 	KafkaAddrs []string
 
@@ -99,8 +112,11 @@ func (c *ControlPlane) rel(p string) string {
 // Start brings the stack up and installs the Configuration package by
 // reference, as a user would. On error everything started is stopped again.
 func Start(ctx context.Context, o Options) (cp *ControlPlane, err error) {
+	if o.RivvenHost == "" {
+		o.RivvenHost = "127.77.0.1"
+	}
 	if o.KafkaHost == "" {
-		o.KafkaHost = "127.77.0.1"
+		o.KafkaHost = "127.77.0.2"
 	}
 	if o.Nodes == 0 {
 		o.Nodes = 3
@@ -136,7 +152,8 @@ func Start(ctx context.Context, o Options) (cp *ControlPlane, err error) {
 		{"controller manager, scheduler and kwok", c.startKube},
 		{"fake nodes and persistent volumes", c.nodesAndVolumes},
 		{"package registry", c.startRegistry},
-		{"kafka stand-in", c.startKafka},
+		{"rivvend at the broker Service address", c.startRivvend},
+		{"kfake (external Kafka)", c.startKafka},
 		{"crossplane", c.startCrossplane},
 		{"install configuration", c.install},
 		{"functions and provider", func(ctx context.Context) error { return c.startRuntimes(ctx, bg) }},
@@ -253,6 +270,13 @@ func (c *ControlPlane) checkInputs() (Build, error) {
 	need(c.bin("bin", "kube", "crds", "monitoring.coreos.com_servicemonitors.yaml"), "kube-tools")
 	need(c.bin("bin", "crossplane-core"), "crossplane-tools")
 	need(c.bin("bin", "kwok"), "kwok")
+	if v, err := rivvenVersion(c.opts.Root); err != nil {
+		missing = append(missing, err.Error())
+	} else {
+		for _, b := range []string{"rivvend", "rivven", "rivven-topic-configs"} {
+			need(c.bin("bin", "rivven", v, b), "rivven")
+		}
+	}
 	env := c.bin("_output", "xpkg", "build.env")
 	need(env, "xpkg")
 	if len(missing) > 0 {

@@ -11,19 +11,19 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 )
 
-// KafkaPort is the client port of the first broker: the port the composed
-// ProviderConfig names (rivven-{name}.{ns}.svc:9092).
+// KafkaPort is the client port of the first kfake broker.
 const KafkaPort = 9092
 
-// startKafka starts a three-broker kfake cluster in plaintext on KafkaHost,
-// ports 9092-9094, so the ProviderConfig function-rivven-cluster composes
-// works unchanged: it dials the client port without TLS, as every supported
-// rivvend serves it (test/broker). The brokers' key pair is still issued for
-// the cluster's rivven-tls Secret. The provider reaches the Service names
-// through its own /etc/hosts (see startRuntimes), nothing else on the
-// machine changes.
+// startKafka starts a three-broker kfake cluster (franz-go's Kafka protocol
+// server) in plaintext on KafkaHost, ports 9092-9094: an external
+// Kafka-compatible cluster, which a hand-written ProviderConfig with
+// protocol: Kafka names by address, so the provider's Kafka path is proven
+// end to end beside the Rivven one. It also issues the brokers' key pair for
+// the seed cluster's rivven-tls Secret (rivvend's client port is plaintext
+// in every supported release, so nothing serves it), and writes the hosts
+// file that maps the broker Service names to the harness's rivvend.
 func (c *ControlPlane) startKafka(context.Context) error {
-	names := append([]string{c.opts.KafkaHost}, c.opts.BrokerNames...)
+	names := append([]string{c.opts.RivvenHost}, c.opts.BrokerNames...)
 	for _, n := range c.opts.BrokerNames {
 		names = append(names, "*."+strings.Replace(n, ".", "-headless.", 1))
 	}
@@ -52,12 +52,13 @@ func (c *ControlPlane) startKafka(context.Context) error {
 	}
 	c.Kafka = k
 	c.KafkaAddrs = k.ListenAddrs()
-	c.logf("kfake brokers on %s (plaintext, names %s)", strings.Join(c.KafkaAddrs, ", "), strings.Join(c.opts.BrokerNames, ", "))
+	c.logf("kfake brokers on %s (plaintext; the Kafka path's hand-written ProviderConfig names them)", strings.Join(c.KafkaAddrs, ", "))
 	return c.writeHosts()
 }
 
 // writeHosts writes the hosts file the provider sees as /etc/hosts: the
-// machine's own entries plus the broker Service names on KafkaHost.
+// machine's own entries plus the broker Service names on RivvenHost, where
+// the harness's rivvend listens.
 func (c *ControlPlane) writeHosts() error {
 	base, err := os.ReadFile("/etc/hosts")
 	if err != nil {
@@ -69,7 +70,7 @@ func (c *ControlPlane) writeHosts() error {
 		b.WriteByte('\n')
 	}
 	for _, n := range c.opts.BrokerNames {
-		fmt.Fprintf(&b, "%s %s %s.cluster.local\n", c.opts.KafkaHost, n, n)
+		fmt.Fprintf(&b, "%s %s %s.cluster.local\n", c.opts.RivvenHost, n, n)
 	}
 	return os.WriteFile(c.hostsFile(), []byte(b.String()), 0o644)
 }

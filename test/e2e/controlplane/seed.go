@@ -42,9 +42,9 @@ func SeedOptions() Options {
 }
 
 // ApplySeedPrerequisites creates the Secrets the seed examples name: the
-// brokers' TLS certificate (signed by the local CA for the Service names,
-// the same key pair the kfake brokers serve) and placeholder connector
-// credentials for the cdc-pipeline's configSecretRefs.
+// brokers' TLS certificate (signed by the local CA for the Service names;
+// nothing serves it, rivvend's client port being plaintext) and placeholder
+// connector credentials for the cdc-pipeline's configSecretRefs.
 func (c *ControlPlane) ApplySeedPrerequisites(ctx context.Context) error {
 	secrets := []*corev1.Secret{
 		{
