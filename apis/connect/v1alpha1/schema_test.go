@@ -79,7 +79,7 @@ var seedFields = map[string][]string{ //nolint:gochecknoglobals // Test table.
 	"spec.sinks.[].redshift":                {"host", "port", "database", "user", "schema", "table", "sslMode", "batchSize"},
 	"spec.sources.[].postgresCdc.tables.[]": {"schema", "table", "topic", "columns", "excludeColumns", "columnMasks"},
 	"spec.sources.[].mysqlCdc.tables.[]":    {"schema", "table", "topic", "columns", "excludeColumns", "columnMasks"},
-	"status":                                {"phase", "replicas", "readyReplicas", "sources", "sinks"},
+	"status":                                {"phase", "replicas", "readyReplicas", "enabledSources", "enabledSinks"},
 }
 
 // seedEnums are the values the product card's tables allow; the schema
