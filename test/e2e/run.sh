@@ -16,21 +16,36 @@ if [[ -f "${pidfile}" ]] && kill -0 "$(cat "${pidfile}")" 2>/dev/null; then
 fi
 mkdir -p "${root}/.work"
 rm -f "${ready}"
+# The log exists before rivven-up starts, so following it cannot race its
+# creation (tail -f gave up with "cannot open" when it started first).
+: >"${logfile}"
 start=${SECONDS}
-setsid "${root}/bin/rivven-up" -root "${root}" -dir "${state}" -ready-file "${ready}" >"${logfile}" 2>&1 </dev/null &
+# RIVVEN_UP_FLAGS adds flags (e.g. -rivven-host and -kafka-host, to run
+# beside another stack), split on spaces.
+# shellcheck disable=SC2086
+setsid "${root}/bin/rivven-up" -root "${root}" -dir "${state}" -ready-file "${ready}" ${RIVVEN_UP_FLAGS:-} >>"${logfile}" 2>&1 </dev/null &
 pid=$!
 echo "${pid}" >"${pidfile}"
 echo "rivven-up started (pid ${pid}); log ${logfile#"${root}/"}"
 
-# Follow the log until the ready file appears or rivven-up exits.
-tail -n +1 -f "${logfile}" --pid="${pid}" &
-tailpid=$!
+# Print what the log gained since the last call. The shell follows the log
+# itself, by byte offset, so everything written before the ready file
+# (the listing included) reaches the terminal, and no tail is left behind.
+printed=0
+follow() {
+	local size
+	size=$(stat -c %s "${logfile}")
+	if ((size > printed)); then
+		tail -c +$((printed + 1)) "${logfile}" | head -c $((size - printed))
+		printed=${size}
+	fi
+}
+trap 'echo; echo "make run interrupted; rivven-up (pid ${pid}) keeps running: make stop ends it" >&2; exit 130' INT
 while [[ ! -f "${ready}" ]] && kill -0 "${pid}" 2>/dev/null; do
+	follow
 	sleep 1
 done
-sleep 1
-kill "${tailpid}" 2>/dev/null || true
-wait "${tailpid}" 2>/dev/null || true
+follow
 if [[ ! -f "${ready}" ]]; then
 	echo "rivven-up failed after $((SECONDS - start))s; logs under ${state#"${root}/"}/logs" >&2
 	rm -f "${pidfile}"

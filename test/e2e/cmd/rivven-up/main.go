@@ -1,6 +1,7 @@
 // Command rivven-up brings up the local control plane (see package
 // controlplane), installs the Configuration package, applies the seed's
-// examples, waits until they are Ready, prints them with kubectl, and keeps
+// examples, waits until they are Ready, prints them as `kubectl get` would
+// (without needing kubectl) and how to reach the broker, and keeps
 // everything running until it receives SIGTERM or SIGINT (make stop).
 package main
 
@@ -9,9 +10,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -23,14 +24,17 @@ func main() {
 	dir := flag.String("dir", ".work/run", "State directory: logs, certificates, etcd data, kubeconfig.")
 	ready := flag.String("ready-file", "", "File written once everything is Ready (for make run).")
 	timeout := flag.Duration("timeout", 15*time.Minute, "How long to wait for the stack and the seed resources.")
+	o := controlplane.SeedOptions()
+	flag.StringVar(&o.RivvenHost, "rivven-host", "127.77.0.1", "Loopback address of the rivvend behind the broker Service names (ports 9092, 9094).")
+	flag.StringVar(&o.KafkaHost, "kafka-host", "127.77.0.2", "Loopback address of the kfake brokers (ports 9092-9094).")
 	flag.Parse()
-	if err := run(*root, *dir, *ready, *timeout); err != nil {
+	if err := run(o, *root, *dir, *ready, *timeout); err != nil {
 		fmt.Fprintln(os.Stderr, "rivven-up:", err)
 		os.Exit(1)
 	}
 }
 
-func run(root, dir, ready string, timeout time.Duration) error {
+func run(o controlplane.Options, root, dir, ready string, timeout time.Duration) error {
 	root, err := filepath.Abs(root)
 	if err != nil {
 		return err
@@ -44,7 +48,6 @@ func run(root, dir, ready string, timeout time.Duration) error {
 	defer cancel()
 
 	start := time.Now()
-	o := controlplane.SeedOptions()
 	o.Root, o.Dir, o.Progress = root, dir, os.Stdout
 	cp, err := controlplane.Start(wctx, o)
 	if err != nil {
@@ -62,17 +65,14 @@ func run(root, dir, ready string, timeout time.Duration) error {
 		return err
 	}
 	fmt.Printf("seed examples Ready in %s (total)\n\n", time.Since(start).Round(time.Second))
-	if err := kubectl(cp.Kubeconfig, "get", "rivvenclusters,rivvenconnects,rivventopics", "-A"); err != nil {
+	if err := printListing(wctx, os.Stdout, cp.Config); err != nil {
 		return err
 	}
-	fmt.Println()
-	if err := kubectl(cp.Kubeconfig, "get", "-n", "default",
-		"statefulsets,deployments,pods,persistentvolumeclaims,services,configmaps,poddisruptionbudgets,servicemonitors,providerconfigs.rivven.io,secrets"); err != nil {
+	if err := printBroker(wctx, root, cp); err != nil {
 		return err
 	}
 	fmt.Printf("\nThe local control plane keeps running; stop it with `make stop`.\n")
 	fmt.Printf("export KUBECONFIG=%s\n", cp.Kubeconfig)
-	fmt.Printf("Kafka (kfake, TLS): %v, CA %s\n", cp.KafkaAddrs, filepath.Join(dir, "pki", "broker", "ca.crt"))
 	if ready != "" {
 		if err := os.WriteFile(ready, []byte(cp.Kubeconfig+"\n"), 0o644); err != nil {
 			return err
@@ -83,28 +83,30 @@ func run(root, dir, ready string, timeout time.Duration) error {
 	return nil
 }
 
-// kubectl runs kubectl (bin/kubectl if built, else the one on PATH).
-func kubectl(kubeconfig string, args ...string) error {
-	bin := "kubectl"
-	if _, err := os.Stat("bin/kubectl"); err == nil {
-		bin = "bin/kubectl"
-	} else if _, err := exec.LookPath("kubectl"); err != nil {
-		fmt.Printf("kubectl is not installed; skipping `kubectl %s`\n", joinArgs(args))
-		return nil
+// printBroker says what serves the topics and shows, with the real rivven
+// CLI, that the seed's topic is on it.
+func printBroker(ctx context.Context, root string, cp *controlplane.ControlPlane) error {
+	r := cp.Rivven
+	cli, err := filepath.Rel(root, r.Bin("rivven"))
+	if err != nil {
+		cli = r.Bin("rivven")
 	}
-	fmt.Printf("$ kubectl %s\n", joinArgs(args))
-	cmd := exec.Command(bin, append([]string{"--kubeconfig", kubeconfig}, args...)...)
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	return cmd.Run()
-}
-
-func joinArgs(a []string) string {
-	s := ""
-	for i, x := range a {
-		if i > 0 {
-			s += " "
+	fmt.Printf("What is real:\n"+
+		"  the topics are on a real rivvend %s, standalone, that rivven-up started on %s (data in %s);\n"+
+		"  the provider reaches it as rivven-production.default.svc:9092.\n"+
+		"What is not:\n"+
+		"  the broker and connect pods listed above are kwok's, Running and Ready with no process behind them;\n"+
+		"  the seed's three brokers would run rivvend's cluster mode, which %s cannot start.\n\n",
+		r.Version, r.Addr, r.DataDir, r.Version)
+	fmt.Printf("Reach the broker with the rivven CLI (from the repository root):\n")
+	for _, args := range [][]string{{"topic", "list"}, {"topic", "info", "orders-events"}} {
+		fmt.Printf("$ %s %s --server %s\n", cli, strings.Join(args, " "), r.Addr)
+		out, err := r.CLI(ctx, args...)
+		if err != nil {
+			return err
 		}
-		s += x
+		fmt.Print(out)
 	}
-	return s
+	fmt.Printf("\nKafka protocol: kfake (plaintext) on %s, for a ProviderConfig with protocol: Kafka.\n", strings.Join(cp.KafkaAddrs, ", "))
+	return nil
 }
