@@ -14,7 +14,7 @@ e2e-deps: kube-tools crossplane-tools kwok xpkg rivven
 
 .PHONY: e2e
 e2e: e2e-deps ## Run the end-to-end scenario on a local Crossplane control plane (installs the packages of make xpkg).
-	cd test/e2e && GOWORK=off go vet ./... && GOWORK=off RIVVEN_E2E=1 go test $(E2E_FLAGS) .
+	cd test/e2e && GOWORK=off go vet ./... && GOWORK=off RIVVEN_E2E=1 go test $(E2E_FLAGS) ./...
 
 ##@ Local control plane
 

@@ -76,6 +76,18 @@ func (c *ControlPlane) startRivvend(ctx context.Context) error {
 	if err := os.MkdirAll(r.DataDir, 0o700); err != nil {
 		return err
 	}
+	// rivvend 0.0.22 does not exit when it cannot bind its ports: with the
+	// client port taken it logs nothing and answers /health 200, with the
+	// API port taken it serves 9092 without an API. So the ports must be
+	// free first, and the client port counts as served only once rivvend
+	// logs that it listens there.
+	for _, a := range []string{r.Addr, r.APIAddr} {
+		l, err := net.Listen("tcp", a)
+		if err != nil {
+			return fmt.Errorf("%s is taken (is another make run or make e2e up? make stop): %w", a, err)
+		}
+		_ = l.Close()
+	}
 	env := []string{
 		"RIVVEN_MODE=standalone",
 		"RIVVEN_BIND=" + r.Addr,
@@ -90,11 +102,15 @@ func (c *ControlPlane) startRivvend(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	listening := "Server listening on " + r.Addr
 	health := "http://" + r.APIAddr + "/health"
 	hc := &http.Client{Timeout: 2 * time.Second}
 	if err := poll(ctx, 30*time.Second, "rivvend serving "+r.Addr+" and "+health, c.logf, func(ctx context.Context) (bool, string, error) {
 		if done, err := p.exited(); done {
 			return false, "", fmt.Errorf("rivvend exited (%v); last lines of %s:\n%s", err, c.rel(p.log), tail(p.log, 15))
+		}
+		if log, _ := os.ReadFile(p.log); !strings.Contains(string(log), listening) {
+			return false, "no " + strconv.Quote(listening) + " in " + c.rel(p.log) + " yet", nil
 		}
 		conn, err := (&net.Dialer{Timeout: time.Second}).DialContext(ctx, "tcp", r.Addr)
 		if err != nil {
