@@ -3,7 +3,8 @@
 # testdata/ from a live local control plane, in every state the Argo CD
 # health checks tell apart. Each file is an object exactly as the API server
 # returned it (kubectl strips managedFields), written as YAML; nothing is
-# edited by hand. Run it on a fresh `make run` (the seed examples Ready):
+# edited by hand. Run it on a fresh `make run` (the seed examples Ready; the
+# broker is a real rivvend):
 #
 #   make run
 #   KUBECONFIG=.work/run/kubeconfig test/argocd/capture.sh
@@ -136,23 +137,28 @@ capture rivvenconnect/paused.yaml "${x}" datagen-demo "${paused}"
 response rivvenconnect/unpause-requested.yaml unpause "${x}" datagen-demo
 
 ## RivvenTopic
+# The local control plane's broker is a real rivvend (0.0.22) behind the
+# production cluster's Service name.
 t=rivventopics
-capture rivventopic/ready.yaml "${t}" orders-events "$(g "${current} and ${ready}")"
 # The watch is open before the create, so the state between the create
 # call and the first observation of the new topic is seen.
 capture rivventopic/progressing.yaml "${t}" audit-log "$(g "${current} and ${not_ready}")" \
 	kubectl apply --server-side --field-manager=capture -f "${root}/examples/topic/minimal.yaml"
+capture rivventopic/ready.yaml "${t}" audit-log "$(g "${current} and ${ready}")"
+# The seed's topic asks for ACLs and three copies; rivvend holds neither.
+capture rivventopic/unsupported-by-broker.yaml "${t}" orders-events \
+	"$(g "${current} and ${ready} and $(has '.reason == "UnsupportedByBroker"')")"
 response rivventopic/fresh.yaml kubectl create -f - <<EOF
 $(sed -e 's/name: audit-log/name: fresh-log/' "${root}/examples/topic/minimal.yaml")
 EOF
-# kfake has three brokers; a replication factor of five is refused by the
-# broker (a provider error).
-capture rivventopic/provider-error.yaml "${t}" too-many-replicas "${synced_false}" apply <<EOF
-$(sed -e 's/name: audit-log/name: too-many-replicas/' "${root}/examples/topic/minimal.yaml")
-  replicationFactor: 5
+# A second resource for a topic on the broker that it did not create: the
+# provider refuses to adopt it (a provider error).
+capture rivventopic/provider-error.yaml "${t}" audit-log-copy "${synced_false}" apply <<EOF
+$(sed -e 's/name: audit-log/name: audit-log-copy/' "${root}/examples/topic/minimal.yaml")
+  topicName: audit-log
 EOF
-response rivventopic/stale-generation.yaml patch "${t}" orders-events '{"spec":{"partitions":16}}'
-capture rivventopic/ready-after-change.yaml "${t}" orders-events "$(g "${current} and ${ready}")"
+capture rivventopic/ready-after-change.yaml "${t}" orders-events "$(g "${current} and ${ready} and \$gen > 1")" \
+	response rivventopic/stale-generation.yaml patch "${t}" orders-events '{"spec":{"partitions":16}}'
 response rivventopic/pause-requested.yaml pause "${t}" audit-log
 capture rivventopic/paused.yaml "${t}" audit-log "${paused}"
 # Until Crossplane reconciles again, Synced still says ReconcilePaused.

@@ -85,10 +85,10 @@ func TestCapturedStates(t *testing.T) {
 		// RivvenConnect
 		{"rivvenconnect/fresh.yaml", hs{Status: progressing, Message: "Waiting for Crossplane to report status"}},
 		{"rivvenconnect/waiting-for-cluster.yaml", hs{Status: progressing, Message: conditionMessage(t, "rivvenconnect/waiting-for-cluster.yaml", "ClusterReady")}},
-		{"rivvenconnect/progressing.yaml", hs{Status: progressing, Message: "Unready resources: deployment"}},
-		{"rivvenconnect/ready.yaml", hs{Status: healthy, Message: "1/1 workers ready, sources 1/1, sinks 1/1"}},
+		{"rivvenconnect/progressing.yaml", hs{Status: progressing, Message: "rolling update in progress: 1 of 2 replicas updated"}},
+		{"rivvenconnect/ready.yaml", hs{Status: healthy, Message: "1/1 workers ready, sources 1/1 enabled, sinks 1/1 enabled"}},
 		{"rivvenconnect/stale-generation.yaml", hs{Status: progressing, Message: "Waiting for Crossplane to reconcile generation 4 (status is of generation 3)"}},
-		{"rivvenconnect/ready-after-change.yaml", hs{Status: healthy, Message: "2/2 workers ready, sources 1/1, sinks 1/1"}},
+		{"rivvenconnect/ready-after-change.yaml", hs{Status: healthy, Message: "2/2 workers ready, sources 1/1 enabled, sinks 1/1 enabled"}},
 		{"rivvenconnect/fatal.yaml", hs{Status: degraded, Message: conditionMessage(t, "rivvenconnect/fatal.yaml", "Synced")}},
 		{"rivvenconnect/pause-requested.yaml", hs{Status: suspended, Message: paused}},
 		{"rivvenconnect/paused.yaml", hs{Status: suspended, Message: paused}},
@@ -96,9 +96,14 @@ func TestCapturedStates(t *testing.T) {
 		// RivvenTopic
 		{"rivventopic/fresh.yaml", hs{Status: progressing, Message: "Waiting for provider-rivven to report status"}},
 		{"rivventopic/progressing.yaml", hs{Status: progressing, Message: "Waiting for the topic to be created"}},
-		{"rivventopic/ready.yaml", hs{Status: healthy, Message: "topic orders-events: 12 partitions, replication factor 3"}},
+		{"rivventopic/ready.yaml", hs{Status: healthy, Message: "topic audit-log: 3 partitions, replication factor 1"}},
+		{"rivventopic/unsupported-by-broker.yaml", hs{Status: healthy, Message: "topic orders-events: 12 partitions, replication factor 1; not applied: " +
+			conditionMessage(t, "rivventopic/unsupported-by-broker.yaml", "ACLsApplied") + "; " +
+			conditionMessage(t, "rivventopic/unsupported-by-broker.yaml", "ReplicationFactorApplied")}},
 		{"rivventopic/stale-generation.yaml", hs{Status: progressing, Message: "Waiting for provider-rivven to reconcile generation 2 (status is of generation 1)"}},
-		{"rivventopic/ready-after-change.yaml", hs{Status: healthy, Message: "topic orders-events: 16 partitions, replication factor 3"}},
+		{"rivventopic/ready-after-change.yaml", hs{Status: healthy, Message: "topic orders-events: 16 partitions, replication factor 1; not applied: " +
+			conditionMessage(t, "rivventopic/ready-after-change.yaml", "ACLsApplied") + "; " +
+			conditionMessage(t, "rivventopic/ready-after-change.yaml", "ReplicationFactorApplied")}},
 		{"rivventopic/provider-error.yaml", hs{Status: degraded, Message: conditionMessage(t, "rivventopic/provider-error.yaml", "Synced")}},
 		{"rivventopic/pause-requested.yaml", hs{Status: suspended, Message: paused}},
 		{"rivventopic/paused.yaml", hs{Status: suspended, Message: paused}},
