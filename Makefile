@@ -23,7 +23,7 @@ render: crossplane-tools ## Render every example with the real `crossplane rende
 	hack/render.sh
 
 .PHONY: test
-test: tools crossplane-tools kube-tools rivven postgres verify-generated verify-vectors ## Run every test: unit, render golden files, real API server tier, broker tier on the real rivvend, protocol vectors and a fuzz smoke.
+test: tools crossplane-tools kube-tools rivven postgres mariadb verify-generated verify-vectors ## Run every test: unit, render golden files, real API server tier, broker tier on the real rivvend, protocol vectors and a fuzz smoke.
 	go test $(GO_TEST_FLAGS) ./...
 	$(MAKE) --no-print-directory fuzz-smoke
 

@@ -27,7 +27,7 @@ verify-vectors: ## Fail when the committed Rivven protocol test vectors differ f
 # The connect tier runs Debian's PostgreSQL and MariaDB servers for its CDC
 # sources. make test names only postgres, so postgres brings mariadb along.
 .PHONY: postgres
-postgres: mariadb ## Install Debian's PostgreSQL server (and MariaDB) when missing (the connect tier's CDC sources).
+postgres: ## Install Debian's PostgreSQL server when it is missing (the connect tier's postgres-cdc source).
 	@ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || { echo "installing Debian's postgresql"; \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql </dev/null || { apt-get update -qq </dev/null && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql </dev/null; }; }
@@ -50,5 +50,5 @@ mariadb: ## Install Debian's MariaDB server when it is missing (the connect tier
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server </dev/null; }; }
 
 .PHONY: test-connect
-test-connect: rivven postgres ## Run only the connect tier: composed pipelines on the real rivven-connect, rivvend, PostgreSQL and MariaDB (root).
+test-connect: rivven postgres mariadb ## Run only the connect tier: composed pipelines on the real rivven-connect, rivvend, PostgreSQL and MariaDB (root).
 	go test $(GO_TEST_FLAGS) -v ./test/connect/
