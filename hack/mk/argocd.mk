@@ -19,3 +19,12 @@ test-argocd: ## Test gitops/argocd with Argo CD's settings manager and health en
 .PHONY: argocd
 argocd: ## Build Argo CD (application controller, repo server, CLI) into bin/argocd.
 	hack/argocd/build.sh
+
+# The application controller and repo server keep their cache in Redis.
+.PHONY: argocd-deps
+argocd-deps: argocd
+	@command -v redis-server >/dev/null 2>&1 || { echo "installing Debian's redis-server"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server </dev/null || { apt-get update -qq </dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server </dev/null; }; }
+
+.PHONY: e2e-argocd
+e2e-argocd: e2e-deps argocd-deps ## GitOps on the local control plane: a real Argo CD syncs the packages and the seed examples from a local git repository.
+	cd test/e2e && GOWORK=off go vet ./... && GOWORK=off RIVVEN_E2E_ARGOCD=1 go test $(E2E_FLAGS) -run '^TestArgoCD$$' .

@@ -55,6 +55,11 @@ type Options struct {
 	Volumes []Volume
 	// Progress receives one line per step.
 	Progress io.Writer
+	// Install, when set, replaces the installation of the Configuration
+	// package: it runs after Crossplane has started and before the package
+	// runtimes, and must get the Configuration installed (the Argo CD tier
+	// has Argo CD sync it from git).
+	Install func(context.Context, *ControlPlane) error
 }
 
 // Volume is a set of pre-created PersistentVolumes of one storage class.
@@ -155,7 +160,7 @@ func Start(ctx context.Context, o Options) (cp *ControlPlane, err error) {
 		{"rivvend at the broker Service address", c.startRivvend},
 		{"kfake (external Kafka)", c.startKafka},
 		{"crossplane", c.startCrossplane},
-		{"install configuration", c.install},
+		{"install configuration", c.installStep},
 		{"functions and provider", func(ctx context.Context) error { return c.startRuntimes(ctx, bg) }},
 		{"packages healthy", c.waitPackagesHealthy},
 	}
@@ -168,6 +173,14 @@ func Start(ctx context.Context, o Options) (cp *ControlPlane, err error) {
 		c.logf("   %s ready in %s", s.name, time.Since(start).Round(100*time.Millisecond))
 	}
 	return c, nil
+}
+
+// installStep installs the Configuration as Options.Install says.
+func (c *ControlPlane) installStep(ctx context.Context) error {
+	if c.opts.Install != nil {
+		return c.opts.Install(ctx, c)
+	}
+	return c.install(ctx)
 }
 
 // failedProcs names processes that have exited, with the tail of their log.
