@@ -33,7 +33,7 @@ func harness(t *testing.T, host string) *ControlPlane {
 // The harness's rivvend serves the real broker: the real CLI creates and
 // lists a topic on it.
 func TestRivvendServes(t *testing.T) {
-	c := harness(t, "127.77.3.1")
+	c := harness(t, "127.77.4.1")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := c.startRivvend(ctx); err != nil {
@@ -52,14 +52,14 @@ func TestRivvendServes(t *testing.T) {
 // is taken; the harness must refuse rather than report another process's
 // port as the broker.
 func TestRivvendRefusesTakenPort(t *testing.T) {
-	c := harness(t, "127.77.3.2")
-	l, err := net.Listen("tcp", "127.77.3.2:9092")
+	c := harness(t, "127.77.4.2")
+	l, err := net.Listen("tcp", "127.77.4.2:9092")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer l.Close()
 	err = c.startRivvend(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "127.77.3.2:9092 is taken") {
+	if err == nil || !strings.Contains(err.Error(), "127.77.4.2:9092 is taken") {
 		t.Fatalf("startRivvend with its client port taken: %v, want an error naming the port", err)
 	}
 }
