@@ -23,9 +23,10 @@ render: crossplane-tools ## Render every example with the real `crossplane rende
 	hack/render.sh
 
 .PHONY: test
-test: tools crossplane-tools kube-tools rivven postgres mariadb verify-generated verify-vectors ## Run every test: unit, render golden files, real API server tier, broker tier on the real rivvend, protocol vectors and a fuzz smoke.
+test: tools crossplane-tools kube-tools rivven postgres mariadb verify-generated verify-vectors ## Run every test: unit, render golden files, real API server tier, broker and connect tiers on the real Rivven binaries, protocol vectors, a fuzz smoke, the Argo CD health checks.
 	go test $(GO_TEST_FLAGS) ./...
 	$(MAKE) --no-print-directory fuzz-smoke
+	$(MAKE) --no-print-directory test-argocd
 
 ##@ Development
 

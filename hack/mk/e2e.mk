@@ -13,8 +13,9 @@ e2e-deps: kube-tools crossplane-tools kwok xpkg rivven
 	@command -v unshare >/dev/null 2>&1 || { echo "unshare (util-linux) is required" >&2; exit 1; }
 
 .PHONY: e2e
-e2e: e2e-deps ## Run the end-to-end scenario on a local Crossplane control plane (installs the packages of make xpkg).
+e2e: e2e-deps ## Run the end-to-end scenario on a local Crossplane control plane (installs the packages of make xpkg), then the Argo CD one.
 	cd test/e2e && GOWORK=off go vet ./... && GOWORK=off RIVVEN_E2E=1 go test $(E2E_FLAGS) ./...
+	$(MAKE) --no-print-directory e2e-argocd
 
 ##@ Local control plane
 
