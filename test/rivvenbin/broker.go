@@ -70,7 +70,12 @@ func StartBroker(t testing.TB, version string, env map[string]string) *Broker {
 		b.env = append(b.env, k+"="+vars[k])
 	}
 	b.start()
-	t.Cleanup(b.Stop)
+	t.Cleanup(func() {
+		b.Stop()
+		if t.Failed() {
+			t.Logf("rivvend output:\n%s", b.Log())
+		}
+	})
 	return b
 }
 

@@ -4,13 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"net"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,102 +23,19 @@ import (
 
 const brokerVersion = "0.0.22"
 
-// syncBuffer collects a process's output from its copying goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// freePorts reserves n loopback ports at once and releases them for the
-// broker to bind.
-func freePorts(t *testing.T, n int) []int {
-	t.Helper()
-	var ports []int
-	for range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ln.Close()
-		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
-	}
-	return ports
-}
-
-// startBroker runs rivvend standalone with a fresh data directory and
-// returns its client address. The process is killed when the test ends.
+// startBroker runs rivvend standalone (rivvenbin.StartBroker: a fresh data
+// directory, loopback ports of its own, killed when the test ends) and
+// returns its client address.
 func startBroker(t *testing.T, nodeID string, auth bool) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("-short: not running the real rivvend")
 	}
-	bin, err := rivvenbin.Binary(brokerVersion, "rivvend")
-	if err != nil {
-		t.Fatal(err)
+	env := map[string]string{"RIVVEN_NODE_ID": nodeID, "NO_COLOR": "1"}
+	if auth {
+		env["RIVVEN_NO_REQUIRE_AUTH"] = "false"
 	}
-	ports := freePorts(t, 3)
-	addr := fmt.Sprintf("127.0.0.1:%d", ports[0])
-	cmd := exec.Command(bin)
-	cmd.Env = []string{
-		"RIVVEN_BIND=" + addr,
-		fmt.Sprintf("RIVVEN_CLUSTER_BIND=127.0.0.1:%d", ports[1]),
-		fmt.Sprintf("RIVVEN_API_BIND=127.0.0.1:%d", ports[2]),
-		"RIVVEN_DATA_DIR=" + t.TempDir(),
-		"RIVVEN_MODE=standalone",
-		"RIVVEN_NODE_ID=" + nodeID,
-		"RUST_LOG=info",
-		"NO_COLOR=1",
-	}
-	if !auth {
-		cmd.Env = append(cmd.Env, "RIVVEN_NO_REQUIRE_AUTH=true")
-	}
-	out := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", bin, err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			t.Errorf("rivvend %s did not exit after SIGKILL", nodeID)
-		}
-		if t.Failed() {
-			t.Logf("rivvend %s output:\n%s", nodeID, out.String())
-		}
-	})
-
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		nc, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			_ = nc.Close()
-			return addr
-		}
-		select {
-		case err := <-exited:
-			t.Fatalf("rivvend exited before listening on %s: %v\n%s", addr, err, out.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("rivvend did not listen on %s within 30s\n%s", addr, out.String())
-		}
-	}
+	return rivvenbin.StartBroker(t, brokerVersion, env).Addr
 }
 
 // call is Do with the test's bounds and failure report.
