@@ -295,38 +295,23 @@ func (d *decoder) bytes(field string) []byte {
 	return append([]byte(nil), b...)
 }
 
-func (d *decoder) optStr(field string) *string {
+// opt reads an Option<T>: its tag, then T when present.
+func opt[T any](d *decoder, field string, read func(string) T) *T {
 	if !d.some(field) {
 		return nil
 	}
-	s := d.str(field)
-	if d.err != nil {
-		return nil
-	}
-	return &s
-}
-
-func (d *decoder) optU32(field string) *uint32 {
-	if !d.some(field) {
-		return nil
-	}
-	v := d.u32(field)
+	v := read(field)
 	if d.err != nil {
 		return nil
 	}
 	return &v
 }
 
-func (d *decoder) optU64(field string) *uint64 {
-	if !d.some(field) {
-		return nil
-	}
-	v := d.u64(field)
-	if d.err != nil {
-		return nil
-	}
-	return &v
-}
+func (d *decoder) optStr(field string) *string { return opt(d, field, d.str) }
+
+func (d *decoder) optU32(field string) *uint32 { return opt(d, field, d.u32) }
+
+func (d *decoder) optU64(field string) *uint64 { return opt(d, field, d.u64) }
 
 // seq reads the element count of a Vec or HashMap. Every element of every
 // type here takes at least one byte, so a count above the bytes left is
