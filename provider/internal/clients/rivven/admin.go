@@ -181,7 +181,7 @@ func (a *Admin) Describe(ctx context.Context, names ...string) (admin.ClusterSta
 				}
 			}
 		}
-		slices.Sort(names)
+		names = slices.Sorted(slices.Values(names)) // a copy: names may be the caller's
 		for chunk := range slices.Chunk(names, describeChunk) {
 			if err := a.describeChunk(ctx, c, chunk, state.Topics); err != nil {
 				return err
