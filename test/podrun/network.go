@@ -1,7 +1,10 @@
 package podrun
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"maps"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -49,6 +52,14 @@ type Network struct {
 	mu    sync.Mutex
 	next  netip.Addr
 	hosts map[string]netip.Addr
+	// files are the /etc/hosts of the running containers (path: pod name
+	// and IP), which SetHosts rewrites.
+	files map[string]hostsOwner
+}
+
+type hostsOwner struct {
+	pod string
+	ip  netip.Addr
 }
 
 // AddHost makes name resolve to ip in every container started from now on,
@@ -61,6 +72,38 @@ func (n *Network) AddHost(name string, ip netip.Addr) {
 		n.hosts = map[string]netip.Addr{}
 	}
 	n.hosts[name] = ip
+}
+
+// SetHosts replaces every name AddHost gave with names, and rewrites the
+// /etc/hosts of every running container in place (the file stays the one
+// bind-mounted into the container's mount namespace), as cluster DNS
+// answers with the endpoints of now, not those of the container's start.
+func (n *Network) SetHosts(names map[string]netip.Addr) error {
+	n.mu.Lock()
+	n.hosts = maps.Clone(names)
+	files := maps.Clone(n.files)
+	n.mu.Unlock()
+	var errs []error
+	for path, o := range files {
+		if err := os.WriteFile(path, n.hostsFile(o.pod, o.ip), 0o644); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// track registers (or, with forget, removes) a container's hosts file.
+func (n *Network) track(path, pod string, ip netip.Addr, forget bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if forget {
+		delete(n.files, path)
+		return
+	}
+	if n.files == nil {
+		n.files = map[string]hostsOwner{}
+	}
+	n.files[path] = hostsOwner{pod: pod, ip: ip}
 }
 
 // hostsFile is the /etc/hosts of a container of pod name at ip, as the

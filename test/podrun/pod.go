@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -341,9 +342,13 @@ func (p *Pod) command(c *containerState) (*exec.Cmd, error) {
 	if err != nil {
 		return nil, err
 	}
+	node := p.cfg.Spec.NodeName
+	if node == "" {
+		node = "podrun"
+	}
 	d := Downward{
 		PodName: p.cfg.Name, Namespace: p.cfg.Namespace, PodIP: p.sb.IP.String(),
-		NodeName: "podrun", ServiceAccountName: p.cfg.Spec.ServiceAccountName,
+		NodeName: node, ServiceAccountName: p.cfg.Spec.ServiceAccountName,
 		Labels: p.cfg.Labels, Annotations: p.cfg.Annotations,
 	}
 	env, err := ResolveEnv(c.spec, p.cfg.Objects, d)
@@ -376,6 +381,7 @@ func (p *Pod) command(c *containerState) (*exec.Cmd, error) {
 		if err := os.WriteFile(hosts, p.net.hostsFile(p.cfg.Name, p.sb.IP), 0o644); err != nil {
 			return nil, err
 		}
+		p.net.track(hosts, p.cfg.Name, p.sb.IP, false)
 	}
 	priv := []string{"--net=" + p.sb.NetnsPath(), "--",
 		"unshare", "--mount", "--propagation", "private", "--",
@@ -510,6 +516,9 @@ func (p *Pod) Logs(name string) string {
 func (p *Pod) Stop() {
 	p.cancel()
 	p.wg.Wait()
+	for _, c := range p.ctrs {
+		p.net.track(hostsPath(p.cfg.Dir, c.spec.Name), "", netip.Addr{}, true)
+	}
 	p.sb.Close()
 }
 

@@ -51,6 +51,14 @@ func serve() {
 		os.Exit(3)
 	}
 	http.HandleFunc("/health", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") })
+	// Resolved by the running process at each request: ready while
+	// moved.ns.svc names $WANT_IP.
+	http.HandleFunc("/resolve", func(w http.ResponseWriter, _ *http.Request) {
+		if addrs, _ := net.LookupHost("moved.ns.svc"); fmt.Sprint(addrs) != "["+os.Getenv("WANT_IP")+"]" {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "moved.ns.svc resolves to", addrs)
+		}
+	})
 	addrs, _ := net.LookupHost("svc.ns.svc")
 	fmt.Printf("uid=%d data=%s svc=%v\n", os.Getuid(), os.Getenv("DATA"), addrs)
 	if err := os.WriteFile(filepath.Join(os.Getenv("DATA"), "written"), []byte("x"), 0o600); err != nil {
@@ -223,6 +231,61 @@ func TestExecProbe(t *testing.T) {
 	}
 	if err := WaitFor(ctx, func() bool { return !pod.Ready() }); err != nil {
 		t.Fatal("still ready after the exec probe's command failed again")
+	}
+}
+
+// TestSetHosts: a name changed by SetHosts reaches the /etc/hosts of a
+// container that is already running (its readiness probe asks the running
+// process to resolve it), as cluster DNS follows endpoints; a pod stopped
+// is forgotten.
+func TestSetHosts(t *testing.T) {
+	img := testImage(t)
+	n, err := NewNetwork("podrunt2", netip.MustParsePrefix("10.89.2.0/24"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.AddHost("moved.ns.svc", netip.MustParseAddr("10.89.2.200"))
+	spec := corev1.PodSpec{
+		Containers: []corev1.Container{{
+			Name: "server", Image: "test/server:1",
+			Env: []corev1.EnvVar{
+				{Name: "PODRUN_TEST_SERVE", Value: "1"}, {Name: "PORT", Value: "8080"},
+				{Name: "DATA", Value: "/data"}, {Name: "WANT_IP", Value: "10.89.2.201"},
+			},
+			VolumeMounts: []corev1.VolumeMount{{Name: "data", MountPath: "/data"}},
+			ReadinessProbe: &corev1.Probe{
+				ProbeHandler:  corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/resolve", Port: intstr.FromInt32(8080)}},
+				PeriodSeconds: 1, FailureThreshold: 1, SuccessThreshold: 1, TimeoutSeconds: 2,
+			},
+		}},
+		SecurityContext: &corev1.PodSecurityContext{RunAsUser: ptr[int64](65532), RunAsGroup: ptr[int64](65532)},
+	}
+	pod, err := Start(n, Config{Name: "h-0", Namespace: "ns", Spec: spec, Dir: t.TempDir(), BackOff: 500 * time.Millisecond,
+		Resolve: func(string) (string, error) { return img, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := WaitFor(ctx, func() bool { cs := pod.Status().ContainerStatuses; return len(cs) > 0 && cs[0].State.Running != nil }); err != nil {
+		t.Fatalf("never running: %+v", pod.Status())
+	}
+	time.Sleep(3 * time.Second)
+	if pod.Ready() {
+		t.Fatal("ready although moved.ns.svc still names 10.89.2.200")
+	}
+	if err := n.SetHosts(map[string]netip.Addr{"moved.ns.svc": netip.MustParseAddr("10.89.2.201")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WaitFor(ctx, pod.Ready); err != nil {
+		t.Fatalf("the running container never saw the new address: %s", pod.Logs("server"))
+	}
+	pod.Stop()
+	n.mu.Lock()
+	left := len(n.files)
+	n.mu.Unlock()
+	if left != 0 {
+		t.Errorf("%d hosts files still tracked after the pod stopped", left)
 	}
 }
 
