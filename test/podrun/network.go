@@ -39,7 +39,13 @@ func ReexecInPrivateNetwork() error {
 	if err != nil {
 		return err
 	}
-	env := append(os.Environ(), envInNetns+"=1")
+	// The namespace the program started in stays reachable through an
+	// inherited descriptor (no close-on-exec), for ListenOutside.
+	outer, err := syscall.Open("/proc/self/ns/net", syscall.O_RDONLY, 0)
+	if err != nil {
+		return err
+	}
+	env := append(os.Environ(), envInNetns+"=1", envOuterNetns+"="+strconv.Itoa(outer))
 	return syscall.Exec(unshare, append([]string{"unshare", "--net", "--", self}, os.Args[1:]...), env)
 }
 
