@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"runtime"
 	"strconv"
 	"sync"
@@ -88,4 +89,15 @@ func Forward(ctx context.Context, l net.Listener, target func(context.Context) (
 			wg.Wait()
 		}()
 	}
+}
+
+// OutsideCommand is a command that runs in the network namespace the
+// program started in, as a user's shell would run it.
+func OutsideCommand(ctx context.Context, name string, args ...string) (*exec.Cmd, error) {
+	fd, err := strconv.Atoi(os.Getenv(envOuterNetns))
+	if err != nil {
+		return nil, errors.New("podrun: no outer network namespace: the program was not moved by ReexecInPrivateNetwork")
+	}
+	ns := fmt.Sprintf("--net=/proc/%d/fd/%d", os.Getpid(), fd)
+	return exec.CommandContext(ctx, "nsenter", append([]string{ns, "--", name}, args...)...), nil
 }

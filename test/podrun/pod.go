@@ -27,6 +27,11 @@ type Config struct {
 	Labels, Annotations map[string]string
 	Spec                corev1.PodSpec
 	Objects             Objects
+	// LookupObjects, when set, replaces Objects: it is called at every
+	// container start, as the kubelet reads the ConfigMaps and Secrets a
+	// container names when it starts it (a pod created before its
+	// ConfigMap starts once the ConfigMap exists).
+	LookupObjects func() (Objects, error)
 	Resolve             ImageResolver
 	// Dir holds the pod's state: volumes/, files/, logs/, root/ (the
 	// working directory, standing for the image's empty root).
@@ -351,12 +356,18 @@ func (p *Pod) command(c *containerState) (*exec.Cmd, error) {
 		NodeName: node, ServiceAccountName: p.cfg.Spec.ServiceAccountName,
 		Labels: p.cfg.Labels, Annotations: p.cfg.Annotations,
 	}
-	env, err := ResolveEnv(c.spec, p.cfg.Objects, d)
+	objs := p.cfg.Objects
+	if p.cfg.LookupObjects != nil {
+		if objs, err = p.cfg.LookupObjects(); err != nil {
+			return nil, err
+		}
+	}
+	env, err := ResolveEnv(c.spec, objs, d)
 	if err != nil {
 		return nil, err
 	}
 	uid, gid, groups := identity(p.cfg.Spec.SecurityContext, c.spec.SecurityContext)
-	mounts, err := MakeMounts(p.cfg.Spec, c.spec, p.cfg.Objects, p.ownedVolumes(uid, gid), filepath.Join(p.cfg.Dir, "files"), uid, gid)
+	mounts, err := MakeMounts(p.cfg.Spec, c.spec, objs, p.ownedVolumes(uid, gid), filepath.Join(p.cfg.Dir, "files"), uid, gid)
 	if err != nil {
 		return nil, err
 	}
@@ -391,7 +402,11 @@ func (p *Pod) command(c *containerState) (*exec.Cmd, error) {
 	cmd := exec.Command("nsenter", append(priv, args...)...)
 	cmd.Env = Environ(env)
 	cmd.Dir = filepath.Join(p.cfg.Dir, "root")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	// A process group of its own, as a container's init is alone in its
+	// PID namespace: a stopped container must stay stopped, and in the
+	// caller's group the kernel continues it (SIGHUP, SIGCONT) as soon as
+	// that group is orphaned by some other process's exit.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
 	return cmd, nil
 }
 

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -308,4 +310,52 @@ func testImage(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return img
+}
+
+// TestConfigMapCreatedAfterThePod: a container whose ConfigMap does not
+// exist yet waits in CreateContainerConfigError and starts once it exists,
+// as the kubelet reads ConfigMaps at each container start.
+func TestConfigMapCreatedAfterThePod(t *testing.T) {
+	img := testImage(t)
+	n, err := NewNetwork("podrunt3", netip.MustParsePrefix("10.89.3.0/24"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := corev1.PodSpec{
+		Containers: []corev1.Container{{
+			Name: "server", Image: "test/server:1",
+			Env:          []corev1.EnvVar{{Name: "PODRUN_TEST_SERVE", Value: "1"}, {Name: "DATA", Value: "/data"}},
+			EnvFrom:      []corev1.EnvFromSource{{ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "late"}}}},
+			VolumeMounts: []corev1.VolumeMount{{Name: "data", MountPath: "/data"}},
+		}},
+		SecurityContext: &corev1.PodSecurityContext{RunAsUser: ptr[int64](65532), RunAsGroup: ptr[int64](65532)},
+	}
+	var mu sync.Mutex
+	objs := Objects{ConfigMaps: map[string]*corev1.ConfigMap{}, Secrets: map[string]*corev1.Secret{}}
+	pod, err := Start(n, Config{Name: "l-0", Namespace: "ns", Spec: spec, Dir: t.TempDir(), BackOff: 500 * time.Millisecond,
+		Resolve: func(string) (string, error) { return img, nil },
+		LookupObjects: func() (Objects, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			return Objects{ConfigMaps: maps.Clone(objs.ConfigMaps), Secrets: objs.Secrets}, nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pod.Stop)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	waitingFor := func(reason string) bool {
+		cs := pod.Status().ContainerStatuses
+		return len(cs) > 0 && cs[0].State.Waiting != nil && cs[0].State.Waiting.Reason == reason
+	}
+	if err := WaitFor(ctx, func() bool { return waitingFor("CreateContainerConfigError") }); err != nil {
+		t.Fatalf("not waiting for its ConfigMap: %+v", pod.Status())
+	}
+	mu.Lock()
+	objs.ConfigMaps["late"] = &corev1.ConfigMap{Data: map[string]string{"PORT": "8081"}}
+	mu.Unlock()
+	if err := WaitFor(ctx, func() bool { cs := pod.Status().ContainerStatuses; return len(cs) > 0 && cs[0].State.Running != nil }); err != nil {
+		t.Fatalf("never started once its ConfigMap existed: %+v", pod.Status())
+	}
 }
