@@ -3,12 +3,8 @@
 
 E2E_FLAGS ?= -count=1 -timeout 40m -v
 
-.PHONY: kwok
-kwok: ## Build kwok (fake nodes and pods) into bin/.
-	hack/kwok/build.sh
-
 .PHONY: e2e-deps
-e2e-deps: kube-tools crossplane-tools kwok xpkg rivven
+e2e-deps: kube-tools crossplane-tools xpkg rivven
 	@command -v kcat >/dev/null 2>&1 || { echo "installing Debian's kcat"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat </dev/null || { apt-get update -qq </dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat </dev/null; }; }
 	@command -v unshare >/dev/null 2>&1 || { echo "unshare (util-linux) is required" >&2; exit 1; }
 

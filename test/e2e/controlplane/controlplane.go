@@ -1,17 +1,17 @@
 // Package controlplane runs the whole Rivven stack on one machine without a
-// container engine: etcd, kube-apiserver, kube-controller-manager,
-// kube-scheduler and kwok (fake nodes whose pods become Running and Ready),
-// Crossplane core with the External package runtime, an in-process OCI
-// registry serving the packages of `make xpkg`, our functions and provider as
-// local processes started from the binaries inside those packages, a real
-// standalone rivvend at the address the composed ProviderConfig names, and
-// a kfake cluster for the provider's Kafka protocol.
+// container engine: etcd, kube-apiserver, kube-controller-manager and
+// kube-scheduler; local nodes whose kubelet is the harness's own (kubelet.go:
+// every pod bound to them runs its real binaries through test/podrun, each
+// pod in a network namespace of its own on a bridge, with its env, volumes
+// and probes, so a pod is Ready only when its real process answers its
+// readiness probe); Crossplane core with the External package runtime; an
+// in-process OCI registry serving the packages of `make xpkg`; our functions
+// and provider as local processes started from the binaries inside those
+// packages; and a kfake cluster for the provider's Kafka protocol.
 //
-// What is real and what is not: the broker and connect pods are kwok's, so
-// they turn Running and Ready without any process behind them (kwok runs no
-// probes); the seed's three-broker cluster would run rivvend in cluster
-// mode, which rivvend 0.0.22 cannot start. The one rivvend behind the
-// Service names is the harness's own process (see startRivvend), not a pod.
+// It needs a network namespace of its own (podrun.ReexecInPrivateNetwork):
+// the pod bridge, the pods' addresses and every loopback listener exist
+// only there.
 //
 // Both the end-to-end test (make e2e) and the demo (make run) use it.
 package controlplane
@@ -42,14 +42,13 @@ type Options struct {
 	Root string
 	// Dir holds the state: logs, certificates, etcd data, kubeconfig.
 	Dir string
-	// RivvenHost is the loopback address of the harness's rivvend (client
-	// port 9092, API 9094); BrokerNames resolve to it for the provider.
-	RivvenHost  string
+	// BrokerNames are the broker Service names the brokers' TLS
+	// certificate is issued for.
 	BrokerNames []string
 	// KafkaHost is the loopback address the kfake brokers listen on (ports
 	// 9092-9094).
 	KafkaHost string
-	// Nodes is the number of fake nodes.
+	// Nodes is the number of local nodes.
 	Nodes int
 	// Volumes are pre-created PersistentVolumes, by storage class.
 	Volumes []Volume
@@ -87,15 +86,17 @@ type ControlPlane struct {
 	// CA signed every certificate; BrokerTLS is the brokers' key pair.
 	CA        *CA
 	BrokerTLS KeyPair
-	// Rivven is the real rivvend at the broker Service address.
-	Rivven *Rivvend
 	// Kafka is the external Kafka-compatible cluster; KafkaAddrs its
 	// listener addresses.
 	Kafka      *kfake.Cluster
 	KafkaAddrs []string
 
+	kubelet *kubelet
+
 	stopRegistry func()
-	cancel       context.CancelFunc
+	// bg lives as long as the control plane; cancel ends it.
+	bg     context.Context
+	cancel context.CancelFunc
 }
 
 func (c *ControlPlane) logf(format string, args ...any) {
@@ -117,9 +118,6 @@ func (c *ControlPlane) rel(p string) string {
 // Start brings the stack up and installs the Configuration package by
 // reference, as a user would. On error everything started is stopped again.
 func Start(ctx context.Context, o Options) (cp *ControlPlane, err error) {
-	if o.RivvenHost == "" {
-		o.RivvenHost = "127.77.0.1"
-	}
 	if o.KafkaHost == "" {
 		o.KafkaHost = "127.77.0.2"
 	}
@@ -146,7 +144,7 @@ func Start(ctx context.Context, o Options) (cp *ControlPlane, err error) {
 	}
 	c.Build = b
 	bg, cancel := context.WithCancel(context.Background())
-	c.cancel = cancel
+	c.bg, c.cancel = bg, cancel
 
 	steps := []struct {
 		name string
@@ -154,10 +152,9 @@ func Start(ctx context.Context, o Options) (cp *ControlPlane, err error) {
 	}{
 		{"certificates", c.certificates},
 		{"etcd and kube-apiserver", c.startAPIServer},
-		{"controller manager, scheduler and kwok", c.startKube},
-		{"fake nodes and persistent volumes", c.nodesAndVolumes},
+		{"controller manager and scheduler", c.startKube},
+		{"persistent volumes, nodes and their kubelet", c.nodesAndVolumes},
 		{"package registry", c.startRegistry},
-		{"rivvend at the broker Service address", c.startRivvend},
 		{"kfake (external Kafka)", c.startKafka},
 		{"crossplane", c.startCrossplane},
 		{"install configuration", c.installStep},
@@ -225,6 +222,9 @@ func (c *ControlPlane) Stop() {
 	if c.cancel != nil {
 		c.cancel()
 	}
+	if c.kubelet != nil {
+		c.kubelet.stopAll()
+	}
 	ps := c.snapshot()
 	for i := len(ps) - 1; i >= 0; i-- {
 		ps[i].stop(10 * time.Second)
@@ -282,7 +282,6 @@ func (c *ControlPlane) checkInputs() (Build, error) {
 	}
 	need(c.bin("bin", "kube", "crds", "monitoring.coreos.com_servicemonitors.yaml"), "kube-tools")
 	need(c.bin("bin", "crossplane-core"), "crossplane-tools")
-	need(c.bin("bin", "kwok"), "kwok")
 	if v, err := rivvenVersion(c.opts.Root); err != nil {
 		missing = append(missing, err.Error())
 	} else {

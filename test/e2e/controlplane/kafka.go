@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -20,10 +19,9 @@ const KafkaPort = 9092
 // protocol: Kafka names by address, so the provider's Kafka path is proven
 // end to end beside the Rivven one. It also issues the brokers' key pair for
 // the seed cluster's rivven-tls Secret (rivvend's client port is plaintext
-// in every supported release, so nothing serves it), and writes the hosts
-// file that maps the broker Service names to the harness's rivvend.
+// in every supported release, so nothing serves it).
 func (c *ControlPlane) startKafka(context.Context) error {
-	names := append([]string{c.opts.RivvenHost}, c.opts.BrokerNames...)
+	names := append([]string(nil), c.opts.BrokerNames...)
 	for _, n := range c.opts.BrokerNames {
 		names = append(names, "*."+strings.Replace(n, ".", "-headless.", 1))
 	}
@@ -53,26 +51,7 @@ func (c *ControlPlane) startKafka(context.Context) error {
 	c.Kafka = k
 	c.KafkaAddrs = k.ListenAddrs()
 	c.logf("kfake brokers on %s (plaintext; the Kafka path's hand-written ProviderConfig names them)", strings.Join(c.KafkaAddrs, ", "))
-	return c.writeHosts()
-}
-
-// writeHosts writes the hosts file the provider sees as /etc/hosts: the
-// machine's own entries plus the broker Service names on RivvenHost, where
-// the harness's rivvend listens.
-func (c *ControlPlane) writeHosts() error {
-	base, err := os.ReadFile("/etc/hosts")
-	if err != nil {
-		return err
-	}
-	var b strings.Builder
-	b.Write(base)
-	if len(base) > 0 && base[len(base)-1] != '\n' {
-		b.WriteByte('\n')
-	}
-	for _, n := range c.opts.BrokerNames {
-		fmt.Fprintf(&b, "%s %s %s.cluster.local\n", c.opts.RivvenHost, n, n)
-	}
-	return os.WriteFile(c.hostsFile(), []byte(b.String()), 0o644)
+	return nil
 }
 
 func (c *ControlPlane) hostsFile() string { return filepath.Join(c.dir, "hosts") }

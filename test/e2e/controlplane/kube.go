@@ -113,9 +113,9 @@ func (c *ControlPlane) startAPIServer(ctx context.Context) error {
 }
 
 // startKube starts the controllers that make workloads real: the controller
-// manager (StatefulSet, Deployment, ReplicaSet, PV binder, garbage
-// collector, service accounts), the scheduler, and kwok as the kubelet of
-// the fake nodes.
+// manager (StatefulSet, Deployment, ReplicaSet, EndpointSlice, PV binder,
+// garbage collector, service accounts) and the scheduler. The local nodes'
+// kubelet is the harness's own (startNodes).
 func (c *ControlPlane) startKube(ctx context.Context) error {
 	ports, err := freePorts(2)
 	if err != nil {
@@ -132,77 +132,29 @@ func (c *ControlPlane) startKube(ctx context.Context) error {
 		"--cluster-signing-cert-file="+filepath.Join(pki, "apiserver", "ca.crt"),
 		"--cluster-signing-key-file="+filepath.Join(pki, "ca.key"),
 		"--concurrent-statefulset-syncs=5", "--concurrent-deployment-syncs=5",
-		// The nodes are fake and the machine may be busy: a late heartbeat
-		// must not mark every pod NotReady, which is not what this tier tests.
+		// The machine may be busy: a late node heartbeat must not mark
+		// every pod NotReady, which is not what this tier tests.
 		"--node-monitor-grace-period=1h",
 	); err != nil {
 		return err
 	}
-	if _, err := c.start("kube-scheduler", nil, c.bin("bin", "kube", "kube-scheduler"),
+	_, err = c.start("kube-scheduler", nil, c.bin("bin", "kube", "kube-scheduler"),
 		kc, "--authentication-kubeconfig="+c.Kubeconfig, "--authorization-kubeconfig="+c.Kubeconfig,
 		"--leader-elect=false", "--bind-address=127.0.0.1", "--secure-port="+strconv.Itoa(ports[1]),
 		"--cert-dir="+filepath.Join(pki, "scheduler"),
-	); err != nil {
-		return err
-	}
-	// kwok's own stage definitions, from the module bin/kwok was built from:
-	// nodes become Ready and keep a lease, pods are created, become Running
-	// and Ready, and are removed when deleted. Heartbeats go to the node
-	// status, not a Lease: kwok's lease updates conflict under load, and a
-	// node that misses its lease is marked NotReady with all its pods.
-	stages, err := c.moduleDir(ctx, "hack/kwok", "sigs.k8s.io/kwok", "kustomize/stage")
-	if err != nil {
-		return err
-	}
-	args := []string{kc, "--manage-all-nodes=false"}
-	for _, f := range []string{
-		"node/fast/node-initialize.yaml", "node/heartbeat/node-heartbeat.yaml",
-		"pod/general/pod-create.yaml", "pod/general/pod-init-container-running.yaml",
-		"pod/general/pod-init-container-completed.yaml", "pod/general/pod-ready.yaml",
-		"pod/general/pod-complete.yaml", "pod/general/pod-delete.yaml",
-	} {
-		args = append(args, "--config="+filepath.Join(stages, filepath.FromSlash(f)))
-	}
-	// Debian's etcd 3.4 lacks watch progress notifications, so the API
-	// server ends streaming list-watches; kwok's client-go would then miss
-	// pod updates between its own stages.
-	_, err = c.start("kwok", []string{"KUBE_FEATURE_WatchListClient=false"}, c.bin("bin", "kwok"), append(args,
-		"--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
-		"--cidr=10.244.0.0/16",
-		"--node-ip=127.0.0.1", "--server-address=")...)
+	)
 	return err
 }
 
-// nodesAndVolumes registers the fake nodes and the volumes the examples'
-// storage classes ask for. The storage classes themselves are not created:
-// without a StorageClass object the PV controller binds claims at once, as
-// it does for statically provisioned volumes.
+// nodesAndVolumes registers the volumes the examples' storage classes ask
+// for. The storage classes themselves are not created: without a
+// StorageClass object the PV controller binds claims at once, as it does for
+// statically provisioned volumes.
 func (c *ControlPlane) nodesAndVolumes(ctx context.Context) error {
-	for i := range c.opts.Nodes {
-		n := &corev1.Node{
-			ObjectMeta: metav1.ObjectMeta{
-				Name:        fmt.Sprintf("kwok-node-%d", i),
-				Annotations: map[string]string{"kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0"},
-				Labels: map[string]string{
-					"kubernetes.io/hostname": fmt.Sprintf("kwok-node-%d", i), "kubernetes.io/os": "linux",
-					"kubernetes.io/arch": c.Build.Arch, "type": "kwok",
-					"topology.kubernetes.io/zone": fmt.Sprintf("zone-%d", i%3),
-				},
-			},
-			Status: corev1.NodeStatus{
-				Capacity:    nodeResources(),
-				Allocatable: nodeResources(),
-				Phase:       corev1.NodeRunning,
-			},
-		}
-		if err := c.Client.Create(ctx, n); err != nil {
-			return err
-		}
-	}
 	for _, v := range c.opts.Volumes {
 		for i := range v.Count {
 			pv := &corev1.PersistentVolume{
-				ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("%s-%d", v.StorageClass, i)},
+				ObjectMeta: metav1.ObjectMeta{Name: pvName(v.StorageClass, i)},
 				Spec: corev1.PersistentVolumeSpec{
 					StorageClassName:              v.StorageClass,
 					Capacity:                      corev1.ResourceList{corev1.ResourceStorage: resource.MustParse(v.Size)},
@@ -218,28 +170,17 @@ func (c *ControlPlane) nodesAndVolumes(ctx context.Context) error {
 			}
 		}
 	}
-	return poll(ctx, 2*time.Minute, "nodes Ready", c.logf, func(ctx context.Context) (bool, string, error) {
-		if err := c.Check(); err != nil {
-			return false, "", err
-		}
-		var nl corev1.NodeList
-		if err := c.Client.List(ctx, &nl); err != nil {
-			return false, err.Error(), nil
-		}
-		ready := 0
-		for _, n := range nl.Items {
-			for _, cond := range n.Status.Conditions {
-				if cond.Type == corev1.NodeReady && cond.Status == corev1.ConditionTrue {
-					ready++
-				}
-			}
-		}
-		return ready == c.opts.Nodes, fmt.Sprintf("%d of %d nodes Ready", ready, c.opts.Nodes), nil
-	})
+	return c.startNodes(ctx)
 }
 
-func pvName(class string, i int) string { return fmt.Sprintf("%s-%d", class, i) }
-
+// pvName names volume i of a class; claims without a class bind to the
+// volumes named "default-i".
+func pvName(class string, i int) string {
+	if class == "" {
+		class = "default"
+	}
+	return fmt.Sprintf("%s-%d", class, i)
+}
 func nodeResources() corev1.ResourceList {
 	return corev1.ResourceList{
 		corev1.ResourceCPU:    resource.MustParse("32"),

@@ -23,8 +23,8 @@ var functions = []string{"function-rivven-cluster", "function-rivven-connect"}
 // FunctionRevision's status.endpoint pointing at its process, and every
 // revision's TLS Secret names set, as the Deployment runtime would. The provider
 // runs once Crossplane has installed its CRDs, in a private mount namespace
-// whose /etc/hosts resolves the brokers' Service names to the harness's
-// rivvend.
+// whose /etc/hosts is the cluster DNS's file (dns.go): the Service names
+// resolve to the pods behind them.
 func (c *ControlPlane) startRuntimes(ctx, bg context.Context) error {
 	want := map[string]revisionStatus{}
 	for _, fn := range functions {

@@ -32,12 +32,17 @@ var (
 )
 
 // SeedOptions are the control plane options the seed examples need: the
-// production cluster's broker Service name and three 100Gi fast-ssd volumes.
+// production cluster's broker Service name, three 100Gi fast-ssd volumes
+// and three nodes in three zones for its brokers; and two volumes without a
+// class for one-broker clusters of the default storage (10Gi).
 func SeedOptions() Options {
 	return Options{
-		BrokerNames: []string{"rivven-production.default.svc"},
+		BrokerNames: []string{"rivven-production.default.svc", "rivven-minimal.default.svc"},
 		Nodes:       3,
-		Volumes:     []Volume{{StorageClass: "fast-ssd", Size: "100Gi", Count: 3}},
+		Volumes: []Volume{
+			{StorageClass: "fast-ssd", Size: "100Gi", Count: 3},
+			{StorageClass: "", Size: "10Gi", Count: 2},
+		},
 	}
 }
 
