@@ -117,7 +117,7 @@ func (a *argoApp) record(ctx context.Context) {
 			check := a.checking && h == "Healthy" && sync == "Synced" && rev == a.seedRev
 			a.mu.Unlock()
 			if check {
-				for _, r := range controlplane.SeedObjects {
+				for _, r := range controlplane.LocalObjects {
 					o, err := a.cp.Get(ctx, r.APIVersion, r.Kind, r.Namespace, r.Name)
 					s := "missing"
 					if err == nil {

@@ -38,9 +38,6 @@ func TestArgoCD(t *testing.T) {
 	var app *argoApp
 	o := controlplane.SeedOptions()
 	o.Root, o.Dir, o.Progress = root, filepath.Join(root, ".work", "e2e-argocd"), os.Stdout
-	// Loopback addresses of its own, apart from make run's (127.77.0.x),
-	// make e2e's (127.77.1.x) and a second make run's (127.77.2.x).
-	o.RivvenHost, o.KafkaHost = "127.77.3.1", "127.77.3.2"
 	o.Install = func(ctx context.Context, cp *controlplane.ControlPlane) error {
 		if err := cp.ApplyPrerequisites(ctx); err != nil {
 			return err
@@ -73,11 +70,12 @@ func TestArgoCD(t *testing.T) {
 		if v := app.failures(); len(v) > 0 {
 			t.Errorf("Healthy before the resources were Ready: %s", strings.Join(v, "; "))
 		}
-		// Wave 1 is applied once wave 0 is Healthy, i.e. its cluster Ready.
-		cluster, err := cp.Get(ctx, "rivven.io/v1alpha1", "RivvenCluster", "default", "production")
+		// Wave 1 is applied once wave 0 is Healthy, i.e. its cluster Ready
+		// on its real broker.
+		cluster, err := cp.Get(ctx, "rivven.io/v1alpha1", "RivvenCluster", "default", controlplane.LocalCluster.Name)
 		must(t, err)
 		ready := conditionTime(t, cluster, "Ready")
-		for _, r := range []controlplane.Ref{controlplane.CDCPipeline, controlplane.OrdersTopic} {
+		for _, r := range []controlplane.Ref{controlplane.LocalPipeline, controlplane.LocalTopic} {
 			u, err := cp.Get(ctx, r.APIVersion, r.Kind, r.Namespace, r.Name)
 			must(t, err)
 			if created := u.GetCreationTimestamp().Time; created.Before(ready) {
@@ -87,11 +85,11 @@ func TestArgoCD(t *testing.T) {
 		// The Application turned Healthy only when the resources were
 		// Ready: waitHealth checks each Healthy it sees against them.
 		for _, r := range []struct{ kind, name, msg string }{
-			{"RivvenCluster", "production", "3/3 brokers ready at rivven-production.default.svc:9092"},
-			{"RivvenConnect", "cdc-pipeline", "2/2 workers ready, sources 1/1 enabled, sinks 3/3 enabled"},
+			{"RivvenCluster", controlplane.LocalCluster.Name, "1/1 brokers ready at rivven-minimal.default.svc:9092"},
+			{"RivvenConnect", controlplane.LocalPipeline.Name, "1/1 workers ready, sources 1/1 enabled, sinks 1/1 enabled"},
 			// rivvend holds neither the ACLs nor three copies: what the
 			// provider says of them follows (test/argocd pins the words).
-			{"RivvenTopic", "orders-events", "topic orders-events: 12 partitions, replication factor 1; not applied: "},
+			{"RivvenTopic", controlplane.LocalTopic.Name, "topic orders-events: 12 partitions, replication factor 1; not applied: "},
 		} {
 			h := app.resourceHealth(t, ctx, r.kind, r.name)
 			if h.Status != "Healthy" || !strings.HasPrefix(h.Message, r.msg) {
@@ -131,7 +129,7 @@ func TestArgoCD(t *testing.T) {
 		repo.remove(t, "topics/orders-events.yaml")
 		repo.commit(t, "drop orders-events")
 		app.refresh(t, ctx)
-		argoWaitGone(t, ctx, cp, controlplane.OrdersTopic)
+		argoWaitGone(t, ctx, cp, controlplane.LocalTopic)
 		app.waitHealth(t, ctx, 3*time.Minute, "Healthy", repo.head(t))
 		app.checkResources(t, ctx, seedTracked[:len(seedTracked)-1])
 		checkComposedKept(t, ctx, cp, composed)
@@ -143,15 +141,18 @@ func TestArgoCD(t *testing.T) {
 var seedTracked = []string{
 	"rbac.authorization.k8s.io/ClusterRole//crossplane:rivven:composed-resources",
 	"pkg.crossplane.io/Configuration//configuration-rivven",
-	"rivven.io/RivvenCluster/default/production",
-	"rivven.io/RivvenConnect/default/cdc-pipeline",
-	"rivven.io/RivvenTopic/default/orders-events",
+	"rivven.io/RivvenCluster/default/minimal",
+	"rivven.io/RivvenConnect/default/datagen-demo",
+	"rivven.io/RivvenTopic/default/orders-events-minimal",
 }
 
 // writeSeedRepo commits what a platform team keeps in git: the RBAC the
-// packages cannot carry and the Configuration (wave -1), the seed's
-// RivvenCluster (wave 0), its RivvenConnect and RivvenTopic (wave 1), as
-// gitops/argocd/application.yaml describes.
+// packages cannot carry and the Configuration (wave -1), a RivvenCluster
+// (wave 0), its RivvenConnect and RivvenTopic (wave 1), as
+// gitops/argocd/application.yaml describes. They are the local stack
+// (controlplane.LocalManifests: a one-broker cluster, the seed's topic on
+// it, the datagen pipeline), which runs on real processes and turns Ready;
+// the seed's production cannot (its release was never published).
 func writeSeedRepo(t *testing.T, cp *controlplane.ControlPlane, repo *gitRepo) {
 	t.Helper()
 	rbac, err := controlplane.ReadObjects(cp.Path("compositions", "rbac.yaml"))
@@ -164,14 +165,14 @@ func writeSeedRepo(t *testing.T, cp *controlplane.ControlPlane, repo *gitRepo) {
 	}}
 	repo.write(t, "packages/rbac.yaml", toYAML(t, withWave(rbac, "-1")...))
 	repo.write(t, "packages/configuration.yaml", toYAML(t, withWave([]*unstructured.Unstructured{cfg}, "-1")...))
-	for _, f := range []struct{ file, src, wave string }{
-		{"cluster/production.yaml", "examples/cluster/production.yaml", ""},
-		{"connect/cdc-pipeline.yaml", "examples/connect/cdc-pipeline.yaml", "1"},
-		{"topics/orders-events.yaml", "examples/topic/orders-events.yaml", "1"},
+	local, err := cp.LocalManifests()
+	must(t, err)
+	for i, f := range []struct{ file, wave string }{
+		{"cluster/minimal.yaml", ""},
+		{"topics/orders-events.yaml", "1"},
+		{"connect/datagen-demo.yaml", "1"},
 	} {
-		objs, err := controlplane.ReadObjects(cp.Path(f.src))
-		must(t, err)
-		repo.write(t, f.file, toYAML(t, withWave(objs, f.wave)...))
+		repo.write(t, f.file, toYAML(t, withWave(local[i:i+1], f.wave)...))
 	}
 	repo.commit(t, "the Rivven packages and the seed examples")
 }
@@ -226,7 +227,7 @@ func toYAML(t *testing.T, objs ...*unstructured.Unstructured) []byte {
 func snapshotComposed(t *testing.T, ctx context.Context, cp *controlplane.ControlPlane) map[controlplane.Ref]string {
 	t.Helper()
 	out := map[controlplane.Ref]string{}
-	for _, xr := range []controlplane.Ref{controlplane.Production, controlplane.CDCPipeline} {
+	for _, xr := range []controlplane.Ref{controlplane.LocalCluster, controlplane.LocalPipeline} {
 		u, err := cp.Get(ctx, xr.APIVersion, xr.Kind, xr.Namespace, xr.Name)
 		must(t, err)
 		refs, _, _ := unstructured.NestedSlice(u.Object, "spec", "crossplane", "resourceRefs")

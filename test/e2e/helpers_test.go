@@ -10,9 +10,12 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/rivven/crossplane-rivven/test/e2e/controlplane"
+	"github.com/rivven/crossplane-rivven/test/podrun"
 )
 
 func must(t *testing.T, err error) {
@@ -106,23 +109,67 @@ func warnings(t *testing.T, ctx context.Context, cp *controlplane.ControlPlane, 
 	return out
 }
 
-func stsTemplateHash(t *testing.T, ctx context.Context, cp *controlplane.ControlPlane) string {
+func stsTemplateHash(t *testing.T, ctx context.Context, cp *controlplane.ControlPlane, name string) string {
 	t.Helper()
-	sts, err := cp.Get(ctx, "apps/v1", "StatefulSet", "default", "rivven-production")
+	sts, err := cp.Get(ctx, "apps/v1", "StatefulSet", "default", name)
 	must(t, err)
 	h, _, _ := unstructured.NestedString(sts.Object, "spec", "template", "metadata", "annotations", "rivven.io/config-hash")
 	if h == "" {
-		t.Fatal("StatefulSet rivven-production has no rivven.io/config-hash pod-template annotation")
+		t.Fatalf("StatefulSet %s has no rivven.io/config-hash pod-template annotation", name)
 	}
 	return h
+}
+
+// broker is the real rivvend behind the local cluster's client Service.
+func broker(t *testing.T, ctx context.Context, cp *controlplane.ControlPlane) *controlplane.Rivvend {
+	t.Helper()
+	r, err := cp.Broker(ctx, controlplane.LocalCluster.Namespace, controlplane.LocalCluster.Name)
+	must(t, err)
+	return r
+}
+
+// pod is the API's view of a pod.
+func pod(t *testing.T, ctx context.Context, cp *controlplane.ControlPlane, name string) *corev1.Pod {
+	t.Helper()
+	p := &corev1.Pod{}
+	must(t, cp.Client.Get(ctx, client.ObjectKey{Namespace: "default", Name: name}, p))
+	return p
+}
+
+func podReady(p *corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+// waiting is "reason: message" of each container of a pod that waits.
+func waiting(p *corev1.Pod) []string {
+	var out []string
+	for _, c := range p.Status.ContainerStatuses {
+		if w := c.State.Waiting; w != nil {
+			out = append(out, c.Name+": "+w.Reason+": "+w.Message)
+		}
+	}
+	return out
+}
+
+// consume reads up to 1000 records of topic from offset 0 with the rivven
+// CLI; "[offset=N]" starts each.
+func consume(t *testing.T, ctx context.Context, b *controlplane.Rivvend, topic string) string {
+	t.Helper()
+	out, _ := b.CLI(ctx, "consume", topic, "--offset", "0", "--max", "1000")
+	return out
 }
 
 var cliPartitions = regexp.MustCompile(`(?m)^Partitions:\s*(\d+)\s*$`)
 
 // rivvenPartitions is the partition count `rivven topic info` prints.
-func rivvenPartitions(t *testing.T, ctx context.Context, cp *controlplane.ControlPlane, topic string) int {
+func rivvenPartitions(t *testing.T, ctx context.Context, b *controlplane.Rivvend, topic string) int {
 	t.Helper()
-	out, err := cp.Rivven.CLI(ctx, "topic", "info", topic)
+	out, err := b.CLI(ctx, "topic", "info", topic)
 	must(t, err)
 	m := cliPartitions.FindStringSubmatch(out)
 	if m == nil {
@@ -135,9 +182,9 @@ func rivvenPartitions(t *testing.T, ctx context.Context, cp *controlplane.Contro
 
 // rivvenTopics are the topics `rivven topic list` prints, one "• name"
 // line each (the CLI logs to the same stream, so only those lines count).
-func rivvenTopics(t *testing.T, ctx context.Context, cp *controlplane.ControlPlane) []string {
+func rivvenTopics(t *testing.T, ctx context.Context, b *controlplane.Rivvend) []string {
 	t.Helper()
-	out, err := cp.Rivven.CLI(ctx, "topic", "list")
+	out, err := b.CLI(ctx, "topic", "list")
 	must(t, err)
 	var topics []string
 	for _, l := range strings.Split(out, "\n") {
@@ -147,4 +194,29 @@ func rivvenTopics(t *testing.T, ctx context.Context, cp *controlplane.ControlPla
 	}
 	sort.Strings(topics)
 	return topics
+}
+
+// workerPod is the running datagen-demo worker.
+func workerPod(t *testing.T, ctx context.Context, cp *controlplane.ControlPlane) *podrun.Pod {
+	t.Helper()
+	var pl corev1.PodList
+	must(t, cp.Client.List(ctx, &pl, client.InNamespace("default"), client.MatchingLabels{"app.kubernetes.io/instance": controlplane.LocalPipeline.Name}))
+	for _, p := range pl.Items {
+		if p.DeletionTimestamp == nil {
+			if run, err := cp.Pod(p.Namespace, p.Name); err == nil {
+				return run
+			}
+		}
+	}
+	t.Fatalf("no running worker pod of %s among %d pods", controlplane.LocalPipeline, len(pl.Items))
+	return nil
+}
+
+// tailLines is the last n lines of s.
+func tailLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
 }
