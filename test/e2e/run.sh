@@ -20,8 +20,8 @@ rm -f "${ready}"
 # creation (tail -f gave up with "cannot open" when it started first).
 : >"${logfile}"
 start=${SECONDS}
-# RIVVEN_UP_FLAGS adds flags (e.g. -rivven-host and -kafka-host, to run
-# beside another stack), split on spaces.
+# RIVVEN_UP_FLAGS adds flags (e.g. -broker-addr, to run beside another
+# stack), split on spaces.
 # shellcheck disable=SC2086
 setsid "${root}/bin/rivven-up" -root "${root}" -dir "${state}" -ready-file "${ready}" ${RIVVEN_UP_FLAGS:-} >>"${logfile}" 2>&1 </dev/null &
 pid=$!

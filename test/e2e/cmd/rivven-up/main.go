@@ -1,14 +1,19 @@
 // Command rivven-up brings up the local control plane (see package
-// controlplane), installs the Configuration package, applies the seed's
-// examples, waits until they are Ready, prints them as `kubectl get` would
-// (without needing kubectl) and how to reach the broker, and keeps
-// everything running until it receives SIGTERM or SIGINT (make stop).
+// controlplane) in a network namespace of its own, installs the
+// Configuration package, applies the seed's examples and the local stack (a
+// one-broker cluster on the real rivvend, the seed's topic on it, a datagen
+// pipeline on the real rivven-connect), waits until the local stack is
+// Ready, prints everything as `kubectl get` would (without needing kubectl)
+// and how to reach the broker, and keeps running until it receives SIGTERM
+// or SIGINT (make stop). The API server and the broker are forwarded to
+// loopback addresses of the machine, as kubectl port-forward would.
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -17,6 +22,7 @@ import (
 	"time"
 
 	"github.com/rivven/crossplane-rivven/test/e2e/controlplane"
+	"github.com/rivven/crossplane-rivven/test/podrun"
 )
 
 func main() {
@@ -25,16 +31,20 @@ func main() {
 	ready := flag.String("ready-file", "", "File written once everything is Ready (for make run).")
 	timeout := flag.Duration("timeout", 15*time.Minute, "How long to wait for the stack and the seed resources.")
 	o := controlplane.SeedOptions()
-	flag.StringVar(&o.RivvenHost, "rivven-host", "127.77.0.1", "Loopback address of the rivvend behind the broker Service names (ports 9092, 9094).")
-	flag.StringVar(&o.KafkaHost, "kafka-host", "127.77.0.2", "Loopback address of the kfake brokers (ports 9092-9094).")
+	brokerAddr := flag.String("broker-addr", "127.77.0.1:9092", "Address on this machine forwarded to the local cluster's broker.")
+	flag.StringVar(&o.KafkaHost, "kafka-host", "127.77.0.2", "Loopback address of the kfake brokers (ports 9092-9094), inside the control plane's namespace.")
 	flag.Parse()
-	if err := run(o, *root, *dir, *ready, *timeout); err != nil {
+	if err := podrun.ReexecInPrivateNetwork(); err != nil {
+		fmt.Fprintln(os.Stderr, "rivven-up:", err)
+		os.Exit(1)
+	}
+	if err := run(o, *root, *dir, *ready, *brokerAddr, *timeout); err != nil {
 		fmt.Fprintln(os.Stderr, "rivven-up:", err)
 		os.Exit(1)
 	}
 }
 
-func run(o controlplane.Options, root, dir, ready string, timeout time.Duration) error {
+func run(o controlplane.Options, root, dir, ready, brokerAddr string, timeout time.Duration) error {
 	root, err := filepath.Abs(root)
 	if err != nil {
 		return err
@@ -61,14 +71,20 @@ func run(o controlplane.Options, root, dir, ready string, timeout time.Duration)
 	if err := cp.ApplySeed(wctx); err != nil {
 		return err
 	}
-	if err := cp.WaitReady(wctx, timeout, controlplane.SeedObjects...); err != nil {
+	if err := cp.ApplyLocal(wctx); err != nil {
 		return err
 	}
-	fmt.Printf("seed examples Ready in %s (total)\n\n", time.Since(start).Round(time.Second))
+	if err := cp.WaitReady(wctx, timeout, controlplane.LocalObjects...); err != nil {
+		return err
+	}
+	fmt.Printf("local stack Ready on real processes in %s (total)\n\n", time.Since(start).Round(time.Second))
+	if err := forward(ctx, cp, brokerAddr); err != nil {
+		return err
+	}
 	if err := printListing(wctx, os.Stdout, cp.Config); err != nil {
 		return err
 	}
-	if err := printBroker(wctx, root, cp); err != nil {
+	if err := printBroker(wctx, root, cp, brokerAddr); err != nil {
 		return err
 	}
 	fmt.Printf("\nThe local control plane keeps running; stop it with `make stop`.\n")
@@ -83,30 +99,67 @@ func run(o controlplane.Options, root, dir, ready string, timeout time.Duration)
 	return nil
 }
 
-// printBroker says what serves the topics and shows, with the real rivven
-// CLI, that the seed's topic is on it.
-func printBroker(ctx context.Context, root string, cp *controlplane.ControlPlane) error {
-	r := cp.Rivven
-	cli, err := filepath.Rel(root, r.Bin("rivven"))
+// forward makes the API server (at the kubeconfig's address) and the local
+// cluster's broker reachable from the machine's own network namespace.
+func forward(ctx context.Context, cp *controlplane.ControlPlane, brokerAddr string) error {
+	api, err := url.Parse(cp.Config.Host)
 	if err != nil {
-		cli = r.Bin("rivven")
+		return err
+	}
+	l, err := podrun.ListenOutside(api.Host)
+	if err != nil {
+		return fmt.Errorf("forward the API server to %s: %w", api.Host, err)
+	}
+	go podrun.Forward(ctx, l, func(context.Context) (string, error) { return api.Host, nil })
+	l, err = podrun.ListenOutside(brokerAddr)
+	if err != nil {
+		return fmt.Errorf("forward the broker to %s (is another make run up? make stop): %w", brokerAddr, err)
+	}
+	go podrun.Forward(ctx, l, func(ctx context.Context) (string, error) {
+		b, err := cp.Broker(ctx, controlplane.LocalCluster.Namespace, controlplane.LocalCluster.Name)
+		if err != nil {
+			return "", err
+		}
+		return b.Addr, nil
+	})
+	return nil
+}
+
+// printBroker says what runs for real and shows, with the real rivven CLI
+// through the forwarded address, the topic on the local cluster's broker.
+func printBroker(ctx context.Context, root string, cp *controlplane.ControlPlane, brokerAddr string) error {
+	b, err := cp.Broker(ctx, controlplane.LocalCluster.Namespace, controlplane.LocalCluster.Name)
+	if err != nil {
+		return err
+	}
+	cli, err := filepath.Rel(root, b.Bin("rivven"))
+	if err != nil {
+		cli = b.Bin("rivven")
 	}
 	fmt.Printf("What is real:\n"+
-		"  the topics are on a real rivvend %s, standalone, that rivven-up started on %s (data in %s);\n"+
-		"  the provider reaches it as rivven-production.default.svc:9092.\n"+
-		"What is not:\n"+
-		"  the broker and connect pods listed above are kwok's, Running and Ready with no process behind them;\n"+
-		"  the seed's three brokers would run rivvend's cluster mode, which %s cannot start.\n\n",
-		r.Version, r.Addr, r.DataDir, r.Version)
-	fmt.Printf("Reach the broker with the rivven CLI (from the repository root):\n")
-	for _, args := range [][]string{{"topic", "list"}, {"topic", "info", "orders-events"}} {
-		fmt.Printf("$ %s %s --server %s\n", cli, strings.Join(args, " "), r.Addr)
-		out, err := r.CLI(ctx, args...)
+		"  every pod above runs its real binary (rivvend, rivven-connect %s) on the local nodes, each in its own\n"+
+		"  network namespace; Ready is what its composed readiness probe saw. RivvenCluster minimal is one broker\n"+
+		"  at %s (pod IP), the topic orders-events is on it, datagen-demo writes demo.orders and prints it.\n"+
+		"What it shows of the seed:\n"+
+		"  production and cdc-pipeline name Rivven 0.0.1, never published: their pods wait in ImagePullBackOff\n"+
+		"  and the composites say so; the seed's orders-events waits for production's brokers.\n\n",
+		b.Version, b.Addr)
+	fmt.Printf("Reach the broker with the rivven CLI (from the repository root; %s is forwarded to it):\n", brokerAddr)
+	for _, args := range [][]string{{"topic", "list"}, {"topic", "info", controlplane.LocalTopicName}} {
+		fmt.Printf("$ %s %s --server %s\n", cli, strings.Join(args, " "), brokerAddr)
+		// Run from the machine's namespace, as the user would, so the
+		// forward is what is shown.
+		cmd, err := podrun.OutsideCommand(ctx, b.Bin("rivven"), append(args, "--server", brokerAddr)...)
 		if err != nil {
 			return err
 		}
-		fmt.Print(out)
+		cmd.Env = append(os.Environ(), "RUST_LOG=warn")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("%s: %w: %s", strings.Join(cmd.Args, " "), err, out)
+		}
+		fmt.Print(string(out))
 	}
-	fmt.Printf("\nKafka protocol: kfake (plaintext) on %s, for a ProviderConfig with protocol: Kafka.\n", strings.Join(cp.KafkaAddrs, ", "))
+	fmt.Printf("\nKafka protocol: kfake (plaintext) on %s inside the control plane's namespace, for a ProviderConfig with protocol: Kafka.\n", strings.Join(cp.KafkaAddrs, ", "))
 	return nil
 }
