@@ -32,18 +32,11 @@ type clusterDNS struct {
 
 // run refreshes the names every period until ctx ends.
 func (d *clusterDNS) run(ctx context.Context, period time.Duration) {
-	t := time.NewTicker(period)
-	defer t.Stop()
-	for {
+	every(ctx, period, func() {
 		if err := d.sync(ctx); err != nil && ctx.Err() == nil {
 			d.cp.logf("cluster DNS: %v", err)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	})
 }
 
 func (d *clusterDNS) sync(ctx context.Context) error {

@@ -48,15 +48,22 @@ type runningPod struct {
 // run syncs the pods of the local nodes every period until ctx ends, then
 // stops every pod.
 func (k *kubelet) run(ctx context.Context, period time.Duration) {
-	t := time.NewTicker(period)
-	defer t.Stop()
-	for {
+	every(ctx, period, func() {
 		if err := k.sync(ctx); err != nil && ctx.Err() == nil {
 			k.cp.logf("kubelet: %v", err)
 		}
+	})
+	k.stopAll()
+}
+
+// every calls fn at once and then every period until ctx ends.
+func every(ctx context.Context, period time.Duration, fn func()) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		fn()
 		select {
 		case <-ctx.Done():
-			k.stopAll()
 			return
 		case <-t.C:
 		}
@@ -123,7 +130,7 @@ func (k *kubelet) start(ctx context.Context, p *corev1.Pod) error {
 		Name: p.Name, Namespace: p.Namespace, Labels: p.Labels, Annotations: p.Annotations,
 		Spec: *p.Spec.DeepCopy(), Resolve: k.resolve, Dir: dir,
 		LookupObjects: func() (podrun.Objects, error) { return k.objects(ctx, p.Namespace) },
-		Volumes: k.volumes(ctx, p, dir), BackOff: k.backOff,
+		Volumes:       k.volumes(ctx, p, dir), BackOff: k.backOff,
 	})
 	if err != nil {
 		return err

@@ -52,20 +52,11 @@ func (c *ControlPlane) startNodes(ctx context.Context) error {
 	}
 	go k.run(c.bg, 500*time.Millisecond)
 	go dns.run(c.bg, time.Second)
-	go func() {
-		t := time.NewTicker(10 * time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-c.bg.Done():
-				return
-			case <-t.C:
-				if err := c.heartbeat(c.bg, k, n.Gateway()); err != nil && c.bg.Err() == nil {
-					c.logf("node heartbeat: %v", err)
-				}
-			}
+	go every(c.bg, 10*time.Second, func() {
+		if err := c.heartbeat(c.bg, k, n.Gateway()); err != nil && c.bg.Err() == nil {
+			c.logf("node heartbeat: %v", err)
 		}
-	}()
+	})
 	c.logf("nodes %d, pods on bridge %s (%s); their kubelet runs the pods' binaries", c.opts.Nodes, PodNetwork, n.Gateway())
 	return nil
 }
