@@ -32,7 +32,7 @@ type Config struct {
 	// container names when it starts it (a pod created before its
 	// ConfigMap starts once the ConfigMap exists).
 	LookupObjects func() (Objects, error)
-	Resolve             ImageResolver
+	Resolve       ImageResolver
 	// Dir holds the pod's state: volumes/, files/, logs/, root/ (the
 	// working directory, standing for the image's empty root).
 	Dir string
