@@ -92,6 +92,8 @@ type ControlPlane struct {
 	KafkaAddrs []string
 
 	kubelet *kubelet
+	// providerSA is the ServiceAccount provider-rivven runs as.
+	providerSA string
 
 	stopRegistry func()
 	// bg lives as long as the control plane; cancel ends it.

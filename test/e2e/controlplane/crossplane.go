@@ -15,7 +15,15 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
-const crossplaneNamespace = "crossplane-system"
+const (
+	crossplaneNamespace = "crossplane-system"
+	// The ServiceAccounts of Crossplane's chart (release name crossplane).
+	crossplaneServiceAccount  = "crossplane"
+	rbacManagerServiceAccount = "rbac-manager"
+)
+
+// CrossplaneUser is the user Crossplane core acts as.
+var CrossplaneUser = ServiceAccountUser(crossplaneNamespace, crossplaneServiceAccount)
 
 // crossplaneCRDs is the directory of Crossplane's own CRDs in the module the
 // core binary was built from (bin/crossplane-core, hack/crossplane/core).
@@ -77,8 +85,23 @@ func (c *ControlPlane) startCrossplane(ctx context.Context) error {
 			return err
 		}
 	}
+	// What `helm install crossplane` creates besides its Deployments: the
+	// ServiceAccounts of core and the RBAC manager and their roles.
+	rbac, err := c.crossplaneChartRBAC(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range rbac {
+		if err := c.Apply(ctx, u); err != nil {
+			return fmt.Errorf("apply %s %s of Crossplane's chart: %w", u.GetKind(), u.GetName(), err)
+		}
+	}
+	kubeconfig, err := c.serviceAccountKubeconfig(ctx, crossplaneNamespace, crossplaneServiceAccount)
+	if err != nil {
+		return err
+	}
 	env := []string{
-		"KUBECONFIG=" + c.Kubeconfig,
+		"KUBECONFIG=" + kubeconfig,
 		"POD_NAMESPACE=" + crossplaneNamespace,
 		"ENABLE_WEBHOOKS=false",
 		"TLS_CA_SECRET_NAME=crossplane-root-ca",
@@ -108,10 +131,38 @@ func (c *ControlPlane) startCrossplane(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = c.start("crossplane", env, core, "core", "start",
+	if _, err := c.start("crossplane", env, core, "core", "start",
 		"--package-runtime=External",
 		"--metrics-port="+strconv.Itoa(ports[0]), "--health-probe-port="+strconv.Itoa(ports[1]),
 		"--cache-dir="+filepath.Join(c.dir, "cache", "xpkg"),
+		"--poll-interval=15s", "--sync-interval=5m"); err != nil {
+		return err
+	}
+	return c.startRBACManager(ctx, core)
+}
+
+// startRBACManager runs Crossplane's RBAC manager as the chart's
+// rbac-manager Deployment does (`rbac init`, then `rbac start` with the
+// chart's --provider-clusterrole), under its ServiceAccount. It writes the
+// roles that give Crossplane access to our XRs and the provider's kinds, and
+// binds each ProviderRevision's system role to the ServiceAccount of the
+// Deployment that runs it (providerServiceAccount).
+func (c *ControlPlane) startRBACManager(ctx context.Context, core string) error {
+	kubeconfig, err := c.serviceAccountKubeconfig(ctx, crossplaneNamespace, rbacManagerServiceAccount)
+	if err != nil {
+		return err
+	}
+	env := append(os.Environ(), "KUBECONFIG="+kubeconfig, "POD_NAMESPACE="+crossplaneNamespace)
+	initLog := filepath.Join(c.dir, "logs", "rbac-manager-init.log")
+	cmd := exec.CommandContext(ctx, core, "rbac", "init")
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	_ = os.WriteFile(initLog, out, 0o644)
+	if err != nil {
+		return fmt.Errorf("crossplane rbac init: %w; see %s:\n%s", err, c.rel(initLog), tail(initLog, 10))
+	}
+	_, err = c.start("rbac-manager", []string{"KUBECONFIG=" + kubeconfig, "POD_NAMESPACE=" + crossplaneNamespace},
+		core, "rbac", "start", "--provider-clusterrole=crossplane:allowed-provider-permissions",
 		"--poll-interval=15s", "--sync-interval=5m")
 	return err
 }

@@ -56,7 +56,11 @@ func (c *ControlPlane) startAPIServer(ctx context.Context) error {
 		return err
 	}
 	pki := filepath.Join(c.dir, "pki")
-	if _, err := c.start("kube-apiserver", nil, c.bin("bin", "kube", "kube-apiserver"),
+	audit, err := c.auditFlags()
+	if err != nil {
+		return err
+	}
+	if _, err := c.start("kube-apiserver", nil, c.bin("bin", "kube", "kube-apiserver"), append(audit,
 		"--etcd-servers="+etcdURL,
 		"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", "--secure-port="+strconv.Itoa(ports[2]),
 		"--tls-cert-file="+filepath.Join(pki, "apiserver", "tls.crt"),
@@ -69,7 +73,7 @@ func (c *ControlPlane) startAPIServer(ctx context.Context) error {
 		"--authorization-mode=Node,RBAC",
 		"--allow-privileged=true",
 		"--cert-dir="+filepath.Join(c.dir, "pki", "apiserver-generated"),
-	); err != nil {
+	)...); err != nil {
 		return err
 	}
 	admin, err := c.CA.Issue("rivven-admin", []string{"system:masters"})

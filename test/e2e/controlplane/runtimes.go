@@ -24,7 +24,8 @@ var functions = []string{"function-rivven-cluster", "function-rivven-connect"}
 // revision's TLS Secret names set, as the Deployment runtime would. The provider
 // runs once Crossplane has installed its CRDs, in a private mount namespace
 // whose /etc/hosts is the cluster DNS's file (dns.go): the Service names
-// resolve to the pods behind them.
+// resolve to the pods behind them. It acts as the provider's ServiceAccount
+// with what Crossplane's RBAC manager granted it (providerServiceAccount).
 func (c *ControlPlane) startRuntimes(ctx, bg context.Context) error {
 	want := map[string]revisionStatus{}
 	for _, fn := range functions {
@@ -89,13 +90,17 @@ func (c *ControlPlane) startRuntimes(ctx, bg context.Context) error {
 	}); err != nil {
 		return err
 	}
+	kubeconfig, err := c.providerServiceAccount(ctx)
+	if err != nil {
+		return err
+	}
 	ports, err := freePorts(2)
 	if err != nil {
 		return err
 	}
 	// unshare gives the provider its own mount namespace; the bind mount of
 	// the hosts file is visible to it alone.
-	_, err = c.start("provider-rivven", []string{"KUBECONFIG=" + c.Kubeconfig}, "unshare",
+	_, err = c.start("provider-rivven", []string{"KUBECONFIG=" + kubeconfig}, "unshare",
 		"--mount", "--propagation", "private", "--", "sh", "-c", `mount --bind "$0" /etc/hosts && exec "$@"`,
 		c.hostsFile(), c.runtimeBinary("provider-rivven"), "--debug",
 		"--leader-election=false", "--poll=15s",
