@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/rivven/crossplane-rivven/test/e2e/controlplane"
 )
@@ -272,6 +274,123 @@ func TestSeedScenario(t *testing.T) {
 		})
 	})
 
+	// Crossplane creates, re-creates and deletes composed resources itself,
+	// with the verbs compositions/rbac.yaml grants it for them (the RBAC
+	// subtest below fails when one of them is never used).
+	t.Run("composed resources deleted by hand come back; disabled ones go", func(t *testing.T) {
+		sts := controlplane.Ref{APIVersion: "apps/v1", Kind: "StatefulSet", Namespace: "default", Name: "rivven-minimal"}
+		sm := controlplane.Ref{APIVersion: "monitoring.coreos.com/v1", Kind: "ServiceMonitor", Namespace: "default", Name: "rivven-minimal"}
+		pdb := controlplane.Ref{APIVersion: "policy/v1", Kind: "PodDisruptionBudget", Namespace: "default", Name: "rivven-minimal-pdb"}
+		apply := func(serviceMonitor, pdb bool) {
+			objs, err := cp.LocalManifests()
+			must(t, err)
+			xr := objs[0]
+			// The roll's defaultPartitions stays, so nothing rolls again.
+			must(t, unstructured.SetNestedField(xr.Object, int64(6), "spec", "config", "defaultPartitions"))
+			must(t, unstructured.SetNestedField(xr.Object, serviceMonitor, "spec", "serviceMonitor", "enabled"))
+			must(t, unstructured.SetNestedField(xr.Object, pdb, "spec", "podDisruptionBudget", "enabled"))
+			must(t, cp.Apply(ctx, xr))
+		}
+		uid := func(r controlplane.Ref) string {
+			u, err := cp.Get(ctx, r.APIVersion, r.Kind, r.Namespace, r.Name)
+			if err != nil {
+				return ""
+			}
+			return string(u.GetUID())
+		}
+
+		apply(true, true)
+		waitFor(t, ctx, 2*time.Minute, "ServiceMonitor rivven-minimal composed", func() (bool, string) {
+			return uid(sm) != "", "not there"
+		})
+		// The StatefulSet goes without its pods (orphan), as an operator
+		// would delete one to change an immutable field: the broker keeps
+		// running and the new StatefulSet adopts it.
+		before := map[controlplane.Ref]string{sts: uid(sts), sm: uid(sm), pdb: uid(pdb)}
+		for r, u := range before {
+			if u == "" {
+				t.Fatalf("%s does not exist before it is deleted", r)
+			}
+			obj := &unstructured.Unstructured{}
+			obj.SetAPIVersion(r.APIVersion)
+			obj.SetKind(r.Kind)
+			obj.SetNamespace(r.Namespace)
+			obj.SetName(r.Name)
+			must(t, cp.Client.Delete(ctx, obj, client.PropagationPolicy(metav1.DeletePropagationOrphan)))
+		}
+		for r, u := range before {
+			waitFor(t, ctx, 2*time.Minute, r.String()+" re-created by Crossplane", func() (bool, string) {
+				now := uid(r)
+				return now != "" && now != u, "uid " + now
+			})
+		}
+		must(t, cp.WaitReady(ctx, 3*time.Minute, controlplane.LocalCluster))
+
+		apply(false, false)
+		waitGone(t, ctx, cp, sm)
+		waitGone(t, ctx, cp, pdb)
+		must(t, cp.WaitReady(ctx, 2*time.Minute, controlplane.LocalCluster))
+	})
+
+	// A composed resource the API server refuses to create (here a
+	// ResourceQuota, as a platform team sets one) leaves a reference
+	// Crossplane's cache cannot resolve; Crossplane reads it from the API
+	// server, which is why compositions/rbac.yaml grants get.
+	t.Run("composed resources a quota refuses are created once it is lifted", func(t *testing.T) {
+		const ns = "rivven-quota"
+		quota := &unstructured.Unstructured{Object: map[string]any{
+			"apiVersion": "v1", "kind": "ResourceQuota",
+			"metadata": map[string]any{"name": "no-brokers", "namespace": ns},
+			"spec": map[string]any{"hard": map[string]any{
+				"count/statefulsets.apps":                     "0",
+				"count/poddisruptionbudgets.policy":           "0",
+				"count/servicemonitors.monitoring.coreos.com": "0",
+			}},
+		}}
+		namespace := &unstructured.Unstructured{Object: map[string]any{
+			"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": ns},
+		}}
+		must(t, cp.Apply(ctx, namespace))
+		must(t, cp.Apply(ctx, quota))
+		// Admission enforces a quota once its controller has counted it.
+		waitFor(t, ctx, time.Minute, "ResourceQuota no-brokers counted", func() (bool, string) {
+			u, err := cp.Get(ctx, "v1", "ResourceQuota", ns, "no-brokers")
+			if err != nil {
+				return false, err.Error()
+			}
+			used, _, _ := unstructured.NestedStringMap(u.Object, "status", "used")
+			return len(used) == 3, fmt.Sprint(used)
+		})
+		xr := &unstructured.Unstructured{Object: map[string]any{
+			"apiVersion": controlplane.LocalCluster.APIVersion, "kind": controlplane.LocalCluster.Kind,
+			"metadata": map[string]any{"name": "quota-check", "namespace": ns},
+			"spec":     map[string]any{"serviceMonitor": map[string]any{"enabled": true}},
+		}}
+		ref := controlplane.Ref{APIVersion: xr.GetAPIVersion(), Kind: xr.GetKind(), Namespace: ns, Name: "quota-check"}
+		must(t, cp.Apply(ctx, xr))
+		waitFor(t, ctx, 2*time.Minute, "quota-check not Synced, naming the quota", func() (bool, string) {
+			u, err := cp.Get(ctx, ref.APIVersion, ref.Kind, ns, ref.Name)
+			if err != nil {
+				return false, err.Error()
+			}
+			s, reason, msg := controlplane.Condition(u, "Synced")
+			return s == "False" && strings.Contains(msg, "exceeded quota"), fmt.Sprintf("Synced=%s %s %q", s, reason, msg)
+		})
+		must(t, cp.Client.Delete(ctx, quota))
+		for _, r := range []controlplane.Ref{
+			{APIVersion: "apps/v1", Kind: "StatefulSet", Namespace: ns, Name: "rivven-quota-check"},
+			{APIVersion: "policy/v1", Kind: "PodDisruptionBudget", Namespace: ns, Name: "rivven-quota-check-pdb"},
+			{APIVersion: "monitoring.coreos.com/v1", Kind: "ServiceMonitor", Namespace: ns, Name: "rivven-quota-check"},
+		} {
+			waitFor(t, ctx, 2*time.Minute, r.String()+" composed once the quota is gone", func() (bool, string) {
+				ok, err := cp.Exists(ctx, r)
+				return ok, fmt.Sprint(err)
+			})
+		}
+		must(t, cp.Delete(ctx, ref))
+		waitGone(t, ctx, cp, ref)
+	})
+
 	// rivvend keeps a deleted topic's data directory (PROTOCOL.md §3.3), so
 	// "deleted" is what its CLI lists, not what is on disk.
 	t.Run("deleteOnRemove true deletes the topic from rivvend", func(t *testing.T) {
@@ -349,6 +468,11 @@ func TestSeedScenario(t *testing.T) {
 			_, werr := cp.Pod("default", worker.Name())
 			return berr != nil && werr != nil, fmt.Sprintf("broker: %v; worker: %v", berr, werr)
 		})
+	})
+	// Last: the audit log then holds every request of the scenario,
+	// deletion included.
+	t.Run("Crossplane and the provider use exactly the RBAC a real installation grants", func(t *testing.T) {
+		testRBAC(t, ctx, cp, root)
 	})
 	t.Logf("scenario done in %s", time.Since(start).Round(time.Second))
 }
