@@ -54,21 +54,27 @@ func testRBAC(t *testing.T, ctx context.Context, cp *controlplane.ControlPlane, 
 		{cp.ProviderUser(), nil},
 		{controlplane.ServiceAccountUser("crossplane-system", "rbac-manager"), nil},
 	}
+	// The tables first, the problems last: a failure's cause is then at
+	// the end of the output, where a truncated CI log still shows it.
+	var problems []string
 	for _, u := range users {
 		if len(byUser[u.user]) == 0 {
-			t.Errorf("the audit log holds no request of %s", u.user)
+			problems = append(problems, "the audit log holds no request of "+u.user)
 			continue
 		}
 		rep := rbaccheck.Check(byUser[u.user], u.rules, others)
 		t.Logf("%s: %d requests; permissions used:\n%s", u.user, len(byUser[u.user]), rep.Table())
 		for _, p := range rep.Problems() {
-			t.Errorf("%s: %s", u.user, p)
+			problems = append(problems, u.user+": "+p)
 		}
 	}
 	lines, err := cp.ForbiddenInLogs()
 	must(t, err)
 	for _, l := range lines {
-		t.Errorf("forbidden in a log: %s", l)
+		problems = append(problems, "forbidden in a log: "+l)
+	}
+	for _, p := range problems {
+		t.Error(p)
 	}
 }
 

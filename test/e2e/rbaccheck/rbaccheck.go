@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
@@ -32,6 +33,8 @@ type Request struct {
 	Namespace string
 	Name      string
 	Code      int32
+	// Time is when the API server received the request.
+	Time time.Time
 	// Message is the API server's reason for a 403, which names the verb
 	// it refused (a patch that would create the object is refused for want
 	// of create) or the admission that refused it.
@@ -52,7 +55,11 @@ func (r Request) Needs() []Permission {
 
 // String is the request as kubectl would phrase the permission it needs.
 func (r Request) String() string {
-	s := r.Verb + " " + Permission{Group: r.Group, Resource: r.Resource, Verb: r.Verb}.resource()
+	s := ""
+	if !r.Time.IsZero() {
+		s = r.Time.UTC().Format("15:04:05.000") + " "
+	}
+	s += r.Verb + " " + Permission{Group: r.Group, Resource: r.Resource, Verb: r.Verb}.resource()
 	if r.Namespace != "" {
 		s += " in " + r.Namespace
 	}
@@ -103,6 +110,7 @@ func ReadAudit(r io.Reader, keep func(user string) bool) ([]Request, error) {
 		req := Request{
 			User: e.User.Username, Verb: e.Verb, Group: e.ObjectRef.APIGroup, Resource: res,
 			Namespace: e.ObjectRef.Namespace, Name: e.ObjectRef.Name,
+			Time: e.RequestReceivedTimestamp.Time,
 		}
 		if e.ResponseStatus != nil {
 			req.Code = e.ResponseStatus.Code

@@ -3,6 +3,7 @@ package rbaccheck
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -16,7 +17,7 @@ const crossplane = "system:serviceaccount:crossplane-system:crossplane"
 const auditLog = `{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"a1","stage":"ResponseStarted","requestURI":"/apis/apps/v1/statefulsets?watch=true","verb":"watch","user":{"username":"system:serviceaccount:crossplane-system:crossplane"},"objectRef":{"resource":"statefulsets","apiGroup":"apps","apiVersion":"v1"},"responseStatus":{"code":200}}
 {"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"a1","stage":"ResponseComplete","requestURI":"/apis/apps/v1/statefulsets?watch=true","verb":"watch","user":{"username":"system:serviceaccount:crossplane-system:crossplane"},"objectRef":{"resource":"statefulsets","apiGroup":"apps","apiVersion":"v1"},"responseStatus":{"code":200}}
 {"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"a2","stage":"ResponseComplete","requestURI":"/apis/apps/v1/namespaces/default/statefulsets/rivven-minimal?fieldManager=x","verb":"patch","user":{"username":"system:serviceaccount:crossplane-system:crossplane"},"objectRef":{"resource":"statefulsets","namespace":"default","name":"rivven-minimal","apiGroup":"apps","apiVersion":"v1"},"responseStatus":{"code":200}}
-{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"a3","stage":"ResponseComplete","requestURI":"/api/v1/namespaces/default/pods","verb":"list","user":{"username":"system:serviceaccount:crossplane-system:crossplane"},"objectRef":{"resource":"pods","namespace":"default","apiVersion":"v1"},"responseStatus":{"status":"Failure","message":"pods is forbidden: User \"system:serviceaccount:crossplane-system:crossplane\" cannot list resource \"pods\" in API group \"\" in the namespace \"default\"","reason":"Forbidden","code":403}}
+{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"a3","stage":"ResponseComplete","requestURI":"/api/v1/namespaces/default/pods","verb":"list","requestReceivedTimestamp":"2026-12-03T08:41:21.401826Z","user":{"username":"system:serviceaccount:crossplane-system:crossplane"},"objectRef":{"resource":"pods","namespace":"default","apiVersion":"v1"},"responseStatus":{"status":"Failure","message":"pods is forbidden: User \"system:serviceaccount:crossplane-system:crossplane\" cannot list resource \"pods\" in API group \"\" in the namespace \"default\"","reason":"Forbidden","code":403}}
 {"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"a4","stage":"ResponseComplete","requestURI":"/api/v1/namespaces/default/secrets/x","verb":"get","user":{"username":"system:serviceaccount:crossplane-system:provider-rivven-abc"},"objectRef":{"resource":"secrets","namespace":"default","name":"x","apiVersion":"v1"},"responseStatus":{"code":200}}
 {"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"a5","stage":"ResponseComplete","requestURI":"/apis/rivven.io/v1alpha1/namespaces/default/rivventopics/t/status","verb":"update","user":{"username":"system:serviceaccount:crossplane-system:crossplane"},"objectRef":{"resource":"rivventopics","subresource":"status","namespace":"default","name":"t","apiGroup":"rivven.io","apiVersion":"v1alpha1"},"responseStatus":{"code":200}}
 {"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"a6","stage":"ResponseComplete","requestURI":"/healthz","verb":"get","user":{"username":"system:serviceaccount:crossplane-system:crossplane"},"responseStatus":{"code":200}}
@@ -31,6 +32,7 @@ func TestReadAudit(t *testing.T) {
 		{User: crossplane, Verb: "watch", Group: "apps", Resource: "statefulsets", Code: 200},
 		{User: crossplane, Verb: "patch", Group: "apps", Resource: "statefulsets", Namespace: "default", Name: "rivven-minimal", Code: 200},
 		{User: crossplane, Verb: "list", Resource: "pods", Namespace: "default", Code: 403,
+			Time:    time.Date(2026, 12, 3, 8, 41, 21, 401826000, time.UTC),
 			Message: `pods is forbidden: User "system:serviceaccount:crossplane-system:crossplane" cannot list resource "pods" in API group "" in the namespace "default"`},
 		{User: crossplane, Verb: "update", Group: "rivven.io", Resource: "rivventopics/status", Namespace: "default", Name: "t", Code: 200},
 	}
@@ -180,12 +182,13 @@ func TestCheck(t *testing.T) {
 func TestProblems(t *testing.T) {
 	rep := Report{
 		Forbidden: []Request{{Verb: "patch", Group: "networking.k8s.io", Resource: "networkpolicies", Namespace: "default", Name: "np", Code: 403,
+			Time:    time.Date(2026, 12, 3, 8, 41, 21, 401826000, time.UTC),
 			Message: `networkpolicies.networking.k8s.io "np" is forbidden: User "u" cannot create resource "networkpolicies"`}},
 		Unused:    []Permission{{Group: "apps", Resource: "statefulsets", Verb: "update"}},
 		Redundant: map[Permission]string{{Resource: "services", Verb: "get"}: "crossplane:system:aggregate-to-crossplane"},
 	}
 	want := []string{
-		`forbidden: patch networkpolicies.networking.k8s.io in default (np): networkpolicies.networking.k8s.io "np" is forbidden: User "u" cannot create resource "networkpolicies"`,
+		`forbidden: 08:41:21.401 patch networkpolicies.networking.k8s.io in default (np): networkpolicies.networking.k8s.io "np" is forbidden: User "u" cannot create resource "networkpolicies"`,
 		"granted, never used: update statefulsets.apps",
 		"granted already by ClusterRole crossplane:system:aggregate-to-crossplane: get services",
 	}
