@@ -96,6 +96,13 @@ func (c *ControlPlane) startCrossplane(ctx context.Context) error {
 			return fmt.Errorf("apply %s %s of Crossplane's chart: %w", u.GetKind(), u.GetName(), err)
 		}
 	}
+	grants, err := bindingGrants(rbac)
+	if err != nil {
+		return fmt.Errorf("Crossplane's chart: %w", err)
+	}
+	if err := c.waitAuthorized(ctx, "the RBAC of Crossplane's chart", grants); err != nil {
+		return err
+	}
 	kubeconfig, err := c.serviceAccountKubeconfig(ctx, crossplaneNamespace, crossplaneServiceAccount)
 	if err != nil {
 		return err
@@ -193,7 +200,8 @@ func (c *ControlPlane) install(ctx context.Context) error {
 }
 
 // waitPackagesHealthy waits until Crossplane has resolved the Configuration's
-// dependencies and reports every package Installed and Healthy.
+// dependencies and reports every package Installed and Healthy, and the
+// RBAC manager's roles for them are in effect.
 func (c *ControlPlane) waitPackagesHealthy(ctx context.Context) error {
 	want := []struct{ kind, name string }{
 		{"Configuration", "configuration-rivven"},
@@ -201,7 +209,7 @@ func (c *ControlPlane) waitPackagesHealthy(ctx context.Context) error {
 		{"Function", c.Build.Name("function-rivven-connect")},
 		{"Provider", c.Build.Name("provider-rivven")},
 	}
-	return poll(ctx, 5*time.Minute, "packages Installed and Healthy", c.logf, func(ctx context.Context) (bool, string, error) {
+	if err := poll(ctx, 5*time.Minute, "packages Installed and Healthy", c.logf, func(ctx context.Context) (bool, string, error) {
 		if err := c.Check(); err != nil {
 			return false, "", err
 		}
@@ -219,5 +227,8 @@ func (c *ControlPlane) waitPackagesHealthy(ctx context.Context) error {
 			}
 		}
 		return len(pending) == 0, strings.Join(pending, "; "), nil
-	})
+	}); err != nil {
+		return err
+	}
+	return c.waitCrossplaneAuthorized(ctx)
 }

@@ -101,6 +101,13 @@ func (c *ControlPlane) providerServiceAccount(ctx context.Context) (string, erro
 	}); err != nil {
 		return "", err
 	}
+	r := &rbacv1.ClusterRole{}
+	if err := c.Client.Get(ctx, client.ObjectKey{Name: role}, r); err != nil {
+		return "", err
+	}
+	if err := c.waitAuthorized(ctx, "ClusterRole "+role, ruleGrants(ServiceAccountUser(crossplaneNamespace, name), "", r.Rules)); err != nil {
+		return "", err
+	}
 	return c.serviceAccountKubeconfig(ctx, crossplaneNamespace, name)
 }
 
