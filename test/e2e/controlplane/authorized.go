@@ -13,6 +13,8 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/rivven/crossplane-rivven/test/e2e/rbaccheck"
 )
 
 // A grant is one permission a user should hold: what a SubjectAccessReview
@@ -24,10 +26,11 @@ type grant struct {
 
 func (g grant) String() string {
 	a := g.Attrs
-	s := a.Verb + " " + a.Resource
-	if a.Group != "" {
-		s += "." + a.Group
+	res := a.Resource
+	if a.Subresource != "" {
+		res += "/" + a.Subresource
 	}
+	s := rbaccheck.Permission{Group: a.Group, Resource: res, Verb: a.Verb}.String()
 	if a.Namespace != "" {
 		s += " in " + a.Namespace
 	}
@@ -137,9 +140,11 @@ func bindingGrants(objs []*unstructured.Unstructured) ([]grant, error) {
 // once could be refused its first requests, which is no missing
 // permission.
 func (c *ControlPlane) waitAuthorized(ctx context.Context, what string, grants []grant) error {
+	pending := grants
 	return poll(ctx, time.Minute, what+" in effect", c.logf, func(ctx context.Context) (bool, string, error) {
-		var missing []string
-		for _, g := range grants {
+		// A grant once allowed stays allowed: ask again only about the rest.
+		var still []grant
+		for _, g := range pending {
 			ns, _, _ := strings.Cut(strings.TrimPrefix(g.User, "system:serviceaccount:"), ":")
 			sar := &authorizationv1.SubjectAccessReview{Spec: authorizationv1.SubjectAccessReviewSpec{
 				User:               g.User,
@@ -150,11 +155,11 @@ func (c *ControlPlane) waitAuthorized(ctx context.Context, what string, grants [
 				return false, "", fmt.Errorf("SubjectAccessReview %s: %w", g, err)
 			}
 			if !sar.Status.Allowed {
-				missing = append(missing, g.String())
+				still = append(still, g)
 			}
 		}
-		if len(missing) > 0 {
-			return false, fmt.Sprintf("%d of %d not allowed yet, as %s", len(missing), len(grants), missing[0]), nil
+		if pending = still; len(pending) > 0 {
+			return false, fmt.Sprintf("%d of %d not allowed yet, as %s", len(pending), len(grants), pending[0]), nil
 		}
 		return true, "", nil
 	})

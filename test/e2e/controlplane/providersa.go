@@ -73,6 +73,7 @@ func (c *ControlPlane) providerServiceAccount(ctx context.Context) (string, erro
 	}
 	role := "crossplane:provider:" + name + ":system"
 	subject := rbacv1.Subject{Kind: rbacv1.ServiceAccountKind, Namespace: crossplaneNamespace, Name: name}
+	r := &rbacv1.ClusterRole{}
 	if err := poll(ctx, 2*time.Minute, "the RBAC manager binds "+role+" to ServiceAccount "+name, c.logf, func(ctx context.Context) (bool, string, error) {
 		if err := c.Check(); err != nil {
 			return false, "", err
@@ -84,7 +85,6 @@ func (c *ControlPlane) providerServiceAccount(ctx context.Context) (string, erro
 		if !slices.Contains(b.Subjects, subject) {
 			return false, fmt.Sprintf("subjects %v", b.Subjects), nil
 		}
-		r := &rbacv1.ClusterRole{}
 		if err := c.Client.Get(ctx, client.ObjectKey{Name: role}, r); err != nil {
 			return false, err.Error(), nil
 		}
@@ -99,10 +99,6 @@ func (c *ControlPlane) providerServiceAccount(ctx context.Context) (string, erro
 		}
 		return false, "role grants " + strings.Join(have, "; "), nil
 	}); err != nil {
-		return "", err
-	}
-	r := &rbacv1.ClusterRole{}
-	if err := c.Client.Get(ctx, client.ObjectKey{Name: role}, r); err != nil {
 		return "", err
 	}
 	if err := c.waitAuthorized(ctx, "ClusterRole "+role, ruleGrants(ServiceAccountUser(crossplaneNamespace, name), "", r.Rules)); err != nil {
